@@ -1,0 +1,26 @@
+#!/usr/bin/env node
+import { Command } from "commander";
+import { commandModules } from "./commands/index.js";
+import { reportFailure } from "./run.js";
+
+/** The `embedscape` command line: builds the commander program from the command modules and runs it. */
+export async function main(argv: string[]): Promise<number> {
+  const program = new Command("embedscape")
+    .description("See and use the hierarchical structure of neural-network loss landscapes.")
+    .version("0.1.0")
+    .exitOverride()
+    .configureOutput({ writeErr: () => {} }) // errors are printed once, by reportFailure
+    .showHelpAfterError(false);
+  try {
+    for (const load of commandModules) (await load()).register(program);
+    program.commands.forEach((c) => c.exitOverride().configureOutput({ writeErr: () => {} }));
+    await program.parseAsync(argv);
+    return 0;
+  } catch (e) {
+    return reportFailure(e);
+  }
+}
+
+main(process.argv).then((code) => {
+  process.exitCode = code;
+});

@@ -1,0 +1,58 @@
+import { InputError } from "../util/errors.js";
+import { makeDataset, type Dataset } from "./dataset.js";
+
+/**
+ * Parse a data CSV whose header names the input columns x1..xd and the target columns y1..yk
+ * (any order; other columns are ignored). Every row must have every column and only finite numbers.
+ */
+export function parseDataCsv(text: string, name = "csv"): Dataset {
+  const lines = text.split(/\r?\n/).filter((l) => l.trim() !== "" && !l.startsWith("#"));
+  if (lines.length < 2) throw new InputError(`${name}: a data CSV needs a header line and at least one row`);
+  const header = lines[0].split(",").map((h) => h.trim());
+  const xCols = columnsNamed(header, "x");
+  const yCols = columnsNamed(header, "y");
+  if (xCols.length === 0) throw new InputError(`${name}: header has no input columns x1, x2, … (got ${header.join(",")})`);
+  if (yCols.length === 0) throw new InputError(`${name}: header has no target columns y1, y2, … (got ${header.join(",")})`);
+  const n = lines.length - 1, d = xCols.length, k = yCols.length;
+  const x = new Float64Array(n * d), y = new Float64Array(n * k);
+  for (let i = 0; i < n; i++) {
+    const cells = lines[i + 1].split(",");
+    if (cells.length !== header.length) throw new InputError(`${name}: line ${i + 2} has ${cells.length} fields, the header has ${header.length}`);
+    const num = (c: number): number => {
+      const s = cells[c].trim();
+      const v = s === "" ? NaN : Number(s);
+      if (!Number.isFinite(v)) throw new InputError(`${name}: line ${i + 2}, column "${header[c]}" is not a finite number ("${s}")`);
+      return v;
+    };
+    for (let j = 0; j < d; j++) x[i * d + j] = num(xCols[j]);
+    for (let j = 0; j < k; j++) y[i * k + j] = num(yCols[j]);
+  }
+  return makeDataset(x, y, { n, d, k }, name);
+}
+
+/** Indices of columns named <prefix>1..<prefix>N, ordered by N; gaps are an error. */
+function columnsNamed(header: string[], prefix: string): number[] {
+  const found: [number, number][] = [];
+  header.forEach((h, c) => {
+    const m = new RegExp(`^${prefix}(\\d+)$`).exec(h);
+    if (m) found.push([Number(m[1]), c]);
+  });
+  found.sort((a, b) => a[0] - b[0]);
+  found.forEach(([num], i) => {
+    if (num !== i + 1) throw new InputError(`CSV header: expected column ${prefix}${i + 1}, found ${prefix}${num}`);
+  });
+  return found.map(([, c]) => c);
+}
+
+/** Write a data set as CSV with header x1..xd,y1..yk (round-trips exactly). */
+export function formatDataCsv(data: Dataset): string {
+  const head = [...Array.from({ length: data.d }, (_, j) => `x${j + 1}`), ...Array.from({ length: data.k }, (_, j) => `y${j + 1}`)];
+  const rows = [head.join(",")];
+  for (let i = 0; i < data.n; i++) {
+    const r: number[] = [];
+    for (let j = 0; j < data.d; j++) r.push(data.x[i * data.d + j]);
+    for (let j = 0; j < data.k; j++) r.push(data.y[i * data.k + j]);
+    rows.push(r.join(","));
+  }
+  return rows.join("\n") + "\n";
+}

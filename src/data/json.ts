@@ -1,0 +1,31 @@
+import { z } from "zod";
+import { InputError } from "../util/errors.js";
+import { makeDataset, type Dataset } from "./dataset.js";
+
+const DataJson = z.object({
+  x: z.array(z.union([z.number(), z.array(z.number())])).min(1),
+  y: z.array(z.union([z.number(), z.array(z.number())])).min(1),
+});
+
+/** Parse `{"x": [[…], …], "y": [[…], …]}` (scalars allowed for 1-D columns). */
+export function parseDataJson(text: string, name = "json"): Dataset {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    throw new InputError(`${name}: not valid JSON (${(e as Error).message})`);
+  }
+  const parsed = DataJson.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new InputError(`${name}: expected {"x": [[numbers]], "y": [[numbers]]}: ${issue.path.join(".") || "top level"}: ${issue.message}`);
+  }
+  const { x, y } = parsed.data;
+  return makeDataset(x as number[][], y as number[][], undefined, name);
+}
+
+/** Serialise a data set as JSON rows. */
+export function formatDataJson(data: Dataset): string {
+  const rows = (a: Float64Array, c: number): number[][] => Array.from({ length: data.n }, (_, i) => Array.from(a.subarray(i * c, (i + 1) * c)));
+  return JSON.stringify({ x: rows(data.x, data.d), y: rows(data.y, data.k) });
+}

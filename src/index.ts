@@ -1,0 +1,9 @@
+/**
+ * embedscape — exact float64 MLPs, Hessian inertia, critical points, embeddings, pruning and
+ * symmetry counting for loss-landscape research. This is the one public entry point.
+ */
+export * from "./util/index.js";
+export * from "./linalg/index.js";
+export * from "./nn/index.js";
+export * from "./data/index.js";
+export * from "./io/index.js";

@@ -1,0 +1,60 @@
+import { readFileSync, writeFileSync, renameSync, mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import type { Net } from "../nn/arch.js";
+import { InputError } from "../util/errors.js";
+import { netFromJson, netToJson } from "./net-json.js";
+
+/** Load a net, choosing the format by extension (.json; more formats register below). */
+export function loadNet(path: string): Net {
+  const lower = path.toLowerCase();
+  for (const f of formats) if (lower.endsWith(f.ext)) return f.load(readBytes(path), path);
+  throw new InputError(`net "${path}": unknown format (expected ${formats.map((f) => f.ext).join(", ")})`);
+}
+
+/** Save a net by extension; written to a temporary file and renamed, so a crash never leaves half a file. */
+export function saveNet(path: string, net: Net): void {
+  const lower = path.toLowerCase();
+  const f = formats.find((g) => lower.endsWith(g.ext));
+  if (!f) throw new InputError(`cannot save "${path}": unknown format (expected ${formats.map((g) => g.ext).join(", ")})`);
+  writeAtomic(path, f.save(net));
+}
+
+export interface NetFormat {
+  ext: string;
+  load(bytes: Uint8Array, name: string): Net;
+  save(net: Net): Uint8Array;
+}
+
+const formats: NetFormat[] = [
+  {
+    ext: ".json",
+    load: (bytes, name) => netFromJson(new TextDecoder().decode(bytes), name),
+    save: (net) => new TextEncoder().encode(netToJson(net)),
+  },
+];
+
+/** Add a net file format (safetensors, npy, …). */
+export function registerNetFormat(f: NetFormat): void {
+  formats.push(f);
+}
+
+export function readBytes(path: string): Uint8Array {
+  try {
+    return readFileSync(path);
+  } catch (e) {
+    throw new InputError(`cannot read "${path}": ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+}
+
+/** Write via a temp file + rename (atomic on POSIX); creates the directory. */
+export function writeAtomic(path: string, data: Uint8Array | string): void {
+  try {
+    const dir = dirname(path);
+    if (dir) mkdirSync(dir, { recursive: true });
+    const tmp = `${path}.tmp-${process.pid}`;
+    writeFileSync(tmp, data);
+    renameSync(tmp, path);
+  } catch (e) {
+    throw new InputError(`cannot write "${path}": ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+}

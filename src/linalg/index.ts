@@ -1,0 +1,10 @@
+/** Dense linear algebra: one backend interface (pure TS always; native where installed), spectra and inertia. */
+export { type LinalgBackend, getBackend, setBackend } from "./backend.js";
+export { pureBackend } from "./pure.js";
+export { gemmPure } from "./gemm-pure.js";
+export { syevPure } from "./eigen-pure.js";
+export {
+  type Inertia, type InertiaReport, type InertiaOptions, EPSILON,
+  defaultZeroTolerance, inertiaFromEigenvalues, inertia, eigenvalues, eigenSystem,
+} from "./inertia.js";
+export { symmetrizeInPlace, norm2, dot, maxAbsDiff, axpy, matVec, transpose } from "./dense.js";

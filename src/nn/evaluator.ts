@@ -1,0 +1,286 @@
+import type { Dataset } from "../data/dataset.js";
+import { getBackend } from "../linalg/backend.js";
+import { symmetrizeInPlace } from "../linalg/dense.js";
+import { InputError } from "../util/errors.js";
+import { activation, type Activation } from "./activations.js";
+import { layout, type Arch, type LayerLayout } from "./arch.js";
+import { loss as lossByName, type Loss } from "./losses.js";
+
+/**
+ * Exact float64 loss, gradient, Hessian-vector product and dense Hessian of one architecture on
+ * one data set (SPEC §1.1–§1.2), with all batch workspaces allocated once.
+ *
+ * Forward:  H^l = A^{l−1} W^lᵀ + 1 b^lᵀ,  A^l = σ(H^l)  (A^0 = X, rows = samples; output affine).
+ * Backward: δ^L = (1/n)∇_fℓ,  Z^{l} = δ^{l+1} W^{l+1},  δ^l = σ′(H^l)∘Z^l,
+ *           ∇_{W^l}R = δ^lᵀ A^{l−1},  ∇_{b^l}R = 1ᵀδ^l.
+ * R-op (Pearlmutter 1994) along V = (V^l, c^l):
+ *           RH^l = A^{l−1}V^lᵀ + RA^{l−1}W^lᵀ + 1c^lᵀ,  RA^l = σ′∘RH^l,
+ *           Rδ^L = (1/n)∇²_fℓ·RH^L,  RZ^{l−1} = Rδ^l W^l + δ^l V^l,
+ *           Rδ^{l−1} = σ″∘RH^{l−1}∘Z^{l−1} + σ′∘RZ^{l−1},
+ *           (Hv)_{W^l} = Rδ^lᵀA^{l−1} + δ^lᵀRA^{l−1},  (Hv)_{b^l} = 1ᵀRδ^l.
+ * Every call after construction is allocation-free; `at(θ)` caches the forward/backward state
+ * so that many HVPs at one θ (Hessian columns, Lanczos) reuse it.
+ */
+export class Evaluator {
+  readonly arch: Arch;
+  readonly data: Dataset;
+  readonly P: number;
+  readonly L: number;
+  readonly layers: LayerLayout[];
+  private readonly act: Activation;
+  private readonly lossFn: Loss;
+  private readonly widths: number[];
+  // per-layer batch buffers, index l = 0..L
+  private readonly A: Float64Array[]; // A[0] = X, A[L] = outputs
+  private readonly Hpre: Float64Array[];
+  private readonly G1: Float64Array[];
+  private readonly G2: Float64Array[];
+  private readonly D: Float64Array[]; // δ^l
+  private readonly Z: Float64Array[]; // z^l for hidden l
+  private readonly RH: Float64Array[];
+  private readonly RA: Float64Array[];
+  private readonly RD: Float64Array[];
+  private readonly RZ: Float64Array[];
+  private readonly grad: Float64Array;
+  private readonly cached: Float64Array;
+  private cachedValid = false;
+  private cachedLoss = NaN;
+
+  constructor(arch: Arch, data: Dataset) {
+    checkCompatible(arch, data);
+    this.arch = arch;
+    this.data = data;
+    this.widths = [...arch.widths];
+    const lay = layout(arch.widths);
+    this.layers = lay.layers;
+    this.P = lay.size;
+    this.L = arch.widths.length - 1;
+    this.act = activation(arch.activation);
+    this.lossFn = lossByName(arch.loss);
+    const n = data.n;
+    const buf = (l: number): Float64Array => new Float64Array(n * this.widths[l]);
+    const all = (f: (l: number) => Float64Array): Float64Array[] => this.widths.map((_, l) => f(l));
+    this.A = all((l) => (l === 0 ? data.x : buf(l)));
+    this.Hpre = all((l) => (l === 0 || l === this.L ? new Float64Array(0) : buf(l)));
+    this.G1 = all((l) => (l === 0 || l === this.L ? new Float64Array(0) : buf(l)));
+    this.G2 = all((l) => (l === 0 || l === this.L ? new Float64Array(0) : buf(l)));
+    this.D = all((l) => (l === 0 ? new Float64Array(0) : buf(l)));
+    this.Z = all((l) => (l === 0 || l === this.L ? new Float64Array(0) : buf(l)));
+    this.RH = all((l) => (l === 0 ? new Float64Array(0) : buf(l)));
+    this.RA = all((l) => (l === 0 || l === this.L ? new Float64Array(0) : buf(l)));
+    this.RD = all((l) => (l === 0 ? new Float64Array(0) : buf(l)));
+    this.RZ = all((l) => (l === this.L ? new Float64Array(0) : buf(l)));
+    this.grad = new Float64Array(this.P);
+    this.cached = new Float64Array(this.P);
+  }
+
+  /** Forward pass on the training inputs; returns R(θ). Leaves outputs in `outputs()`. */
+  loss(theta: Float64Array): number {
+    this.checkTheta(theta);
+    this.forward(theta);
+    return this.computeLoss();
+  }
+
+  /** R(θ) and ∇R(θ) (written to `out`, length P). */
+  lossAndGradient(theta: Float64Array, out: Float64Array): number {
+    this.checkTheta(theta);
+    this.forward(theta);
+    const R = this.computeLoss();
+    this.backward(theta, out);
+    return R;
+  }
+
+  /** The network outputs f_θ(x_i) (n×k row-major view; valid until the next call). */
+  outputs(theta: Float64Array): Float64Array {
+    this.checkTheta(theta);
+    this.forward(theta);
+    return this.A[this.L];
+  }
+
+  /** Pre-activations H^l (n×m_l) at θ of hidden layer l (1-based), as a view. */
+  preActivations(theta: Float64Array, l: number): Float64Array {
+    if (!(l >= 1 && l < this.L)) throw new InputError(`hidden layer ${l} does not exist (hidden layers are 1..${this.L - 1})`);
+    this.forward(theta);
+    return this.Hpre[l];
+  }
+
+  /** Post-activations f^[l] (n×m_l) at θ of layer l (0 = inputs, L = outputs), as a view. */
+  features(theta: Float64Array, l: number): Float64Array {
+    this.forward(theta);
+    return this.A[l];
+  }
+
+  /** Prepare forward/backward state at θ for HVPs; returns R(θ). No-op if θ is unchanged. */
+  at(theta: Float64Array): number {
+    this.checkTheta(theta);
+    if (this.cachedValid && sameVector(theta, this.cached)) return this.cachedLoss;
+    this.forward(theta);
+    this.cachedLoss = this.computeLoss();
+    this.backward(theta, this.grad);
+    this.cached.set(theta);
+    this.cachedValid = true;
+    return this.cachedLoss;
+  }
+
+  /** ∇R at the θ of the last `at` call (view). */
+  cachedGradient(): Float64Array {
+    return this.grad;
+  }
+
+  /** out = ∇²R(θ)·v, exact (R-op). */
+  hvp(theta: Float64Array, v: Float64Array, out: Float64Array): void {
+    if (v.length !== this.P) throw new InputError(`direction has ${v.length} entries, expected ${this.P}`);
+    this.at(theta);
+    this.rop(this.cached, v, -1, out);
+  }
+
+  /** The dense Hessian ∇²R(θ) (P×P row-major), one exact unit-direction R-op per column, symmetrised. */
+  hessian(theta: Float64Array, out = new Float64Array(this.P * this.P), onColumn?: (j: number) => void): Float64Array {
+    this.at(theta);
+    const P = this.P;
+    for (let j = 0; j < P; j++) {
+      this.rop(this.cached, null, j, out.subarray(j * P, (j + 1) * P));
+      onColumn?.(j);
+    }
+    symmetrizeInPlace(out, P);
+    return out;
+  }
+
+  private checkTheta(theta: Float64Array): void {
+    if (theta.length !== this.P) throw new InputError(`parameter vector has ${theta.length} entries, architecture ${this.widths.join("-")} needs ${this.P}`);
+  }
+
+  private forward(theta: Float64Array): void {
+    this.cachedValid = false; // the batch buffers are about to hold another θ
+    const be = getBackend();
+    const n = this.data.n;
+    for (let l = 1; l <= this.L; l++) {
+      const lay = this.layers[l - 1];
+      const m = lay.rows, mp = lay.cols;
+      const H = l === this.L ? this.A[l] : this.Hpre[l];
+      be.gemm(false, true, n, m, mp, 1, this.A[l - 1], 0, mp, theta, lay.w, mp, 0, H, 0, m);
+      for (let i = 0; i < n; i++) {
+        const o = i * m;
+        for (let j = 0; j < m; j++) H[o + j] += theta[lay.b + j];
+      }
+      if (l < this.L) this.act.apply(H, this.A[l], this.G1[l], this.G2[l], n * m);
+    }
+  }
+
+  private computeLoss(): number {
+    const n = this.data.n, k = this.data.k;
+    const F = this.A[this.L], Y = this.data.y;
+    let s = 0;
+    for (let i = 0; i < n; i++) s += this.lossFn.value(F, i * k, Y, i * k, k);
+    return s / n;
+  }
+
+  private backward(theta: Float64Array, g: Float64Array): void {
+    const be = getBackend();
+    const n = this.data.n, k = this.data.k, L = this.L;
+    const F = this.A[L], Y = this.data.y, DL = this.D[L];
+    for (let i = 0; i < n; i++) this.lossFn.grad(F, i * k, Y, i * k, k, DL, i * k);
+    const inv = 1 / n;
+    for (let i = 0; i < n * k; i++) DL[i] *= inv;
+    for (let l = L; l >= 1; l--) {
+      const lay = this.layers[l - 1];
+      const m = lay.rows, mp = lay.cols;
+      const D = this.D[l];
+      be.gemm(true, false, m, mp, n, 1, D, 0, m, this.A[l - 1], 0, mp, 0, g, lay.w, mp);
+      colSums(D, n, m, g, lay.b);
+      if (l > 1) {
+        const Zp = this.Z[l - 1];
+        be.gemm(false, false, n, mp, m, 1, D, 0, m, theta, lay.w, mp, 0, Zp, 0, mp);
+        const Dp = this.D[l - 1], G1 = this.G1[l - 1];
+        for (let i = 0; i < n * mp; i++) Dp[i] = G1[i] * Zp[i];
+      }
+    }
+  }
+
+  /**
+   * R-op at the cached state: out = H·v for a dense direction v, or H·e_unit when v is null.
+   * For a unit direction the layers below its own are skipped and its first layer is formed sparsely.
+   */
+  private rop(theta: Float64Array, v: Float64Array | null, unit: number, out: Float64Array): void {
+    const be = getBackend();
+    const n = this.data.n, k = this.data.k, L = this.L;
+    // which layer the direction starts in (everything below has RH = RA = 0)
+    let lStart = 1;
+    let uLayer = -1, uRow = -1, uCol = -1; // unit direction: W^[uLayer][uRow,uCol], or bias if uCol = -1
+    if (v === null) {
+      for (let l = 1; l <= L; l++) {
+        const lay = this.layers[l - 1];
+        if (unit >= lay.w && unit < lay.b + lay.rows) {
+          uLayer = l;
+          if (unit < lay.b) { uRow = Math.floor((unit - lay.w) / lay.cols); uCol = (unit - lay.w) % lay.cols; }
+          else { uRow = unit - lay.b; uCol = -1; }
+          break;
+        }
+      }
+      lStart = uLayer;
+    }
+    for (let l = lStart; l <= L; l++) {
+      const lay = this.layers[l - 1];
+      const m = lay.rows, mp = lay.cols;
+      const RH = this.RH[l];
+      if (v !== null) {
+        be.gemm(false, true, n, m, mp, 1, this.A[l - 1], 0, mp, v, lay.w, mp, 0, RH, 0, m);
+        for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) RH[i * m + j] += v[lay.b + j];
+        if (l > 1) be.gemm(false, true, n, m, mp, 1, this.RA[l - 1], 0, mp, theta, lay.w, mp, 1, RH, 0, m);
+      } else if (l === lStart) {
+        RH.fill(0);
+        const Ap = this.A[l - 1];
+        if (uCol >= 0) for (let i = 0; i < n; i++) RH[i * m + uRow] = Ap[i * mp + uCol];
+        else for (let i = 0; i < n; i++) RH[i * m + uRow] = 1;
+      } else {
+        be.gemm(false, true, n, m, mp, 1, this.RA[l - 1], 0, mp, theta, lay.w, mp, 0, RH, 0, m);
+      }
+      if (l < L) {
+        const RA = this.RA[l], G1 = this.G1[l];
+        for (let i = 0; i < n * m; i++) RA[i] = G1[i] * RH[i];
+      }
+    }
+    // output layer: Rδ^L = (1/n) ∇²ℓ · RH^L
+    const F = this.A[L], Y = this.data.y, RDL = this.RD[L], RHL = this.RH[L];
+    for (let i = 0; i < n; i++) this.lossFn.hessVec(F, i * k, Y, i * k, k, RHL, i * k, RDL, i * k);
+    const inv = 1 / n;
+    for (let i = 0; i < n * k; i++) RDL[i] *= inv;
+    for (let l = L; l >= 1; l--) {
+      const lay = this.layers[l - 1];
+      const m = lay.rows, mp = lay.cols;
+      const RD = this.RD[l], D = this.D[l];
+      be.gemm(true, false, m, mp, n, 1, RD, 0, m, this.A[l - 1], 0, mp, 0, out, lay.w, mp);
+      if (l - 1 >= lStart && l > 1) be.gemm(true, false, m, mp, n, 1, D, 0, m, this.RA[l - 1], 0, mp, 1, out, lay.w, mp);
+      colSums(RD, n, m, out, lay.b);
+      if (l > 1) {
+        const RZ = this.RZ[l - 1];
+        be.gemm(false, false, n, mp, m, 1, RD, 0, m, theta, lay.w, mp, 0, RZ, 0, mp);
+        if (v !== null) be.gemm(false, false, n, mp, m, 1, D, 0, m, v, lay.w, mp, 1, RZ, 0, mp);
+        else if (l === uLayer && uCol >= 0) for (let i = 0; i < n; i++) RZ[i * mp + uCol] += D[i * m + uRow];
+        const RDp = this.RD[l - 1], G1 = this.G1[l - 1], G2 = this.G2[l - 1], Zp = this.Z[l - 1], RHp = this.RH[l - 1];
+        if (l - 1 >= lStart) for (let i = 0; i < n * mp; i++) RDp[i] = G2[i] * RHp[i] * Zp[i] + G1[i] * RZ[i];
+        else for (let i = 0; i < n * mp; i++) RDp[i] = G1[i] * RZ[i];
+      }
+    }
+  }
+}
+
+function colSums(D: Float64Array, n: number, m: number, out: Float64Array, off: number): void {
+  for (let j = 0; j < m; j++) out[off + j] = 0;
+  for (let i = 0; i < n; i++) {
+    const o = i * m;
+    for (let j = 0; j < m; j++) out[off + j] += D[o + j];
+  }
+}
+
+function sameVector(a: Float64Array, b: Float64Array): boolean {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** One-line InputError unless the data's input/target sizes match the architecture. */
+export function checkCompatible(arch: Arch, data: Dataset): void {
+  const d = arch.widths[0], k = arch.widths[arch.widths.length - 1];
+  if (data.d !== d) throw new InputError(`data has ${data.d} input column(s) but the net ${arch.widths.join("-")} expects ${d}`);
+  if (data.k !== k) throw new InputError(`data has ${data.k} target column(s) but the net ${arch.widths.join("-")} outputs ${k}`);
+}

@@ -1,0 +1,2 @@
+export { InputError, require_, requireFinite } from "./errors.js";
+export { Rng } from "./rng.js";
