@@ -5,4 +5,5 @@ export const commandModules: Array<() => Promise<{ register(program: Command): v
   () => import("./train.js"),
   () => import("./critical.js"),
   () => import("./hessian.js"),
+  () => import("./demo.js"),
 ];

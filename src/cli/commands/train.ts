@@ -41,7 +41,7 @@ export function register(program: Command): void {
     .action((f: TrainFlags) => runTrain(f));
 }
 
-function runTrain(f: TrainFlags): void {
+async function runTrain(f: TrainFlags): Promise<void> {
   if (!f.out) throw new InputError("--out is required (where to write the trained net)");
   const steps = num("--steps", f.steps, { int: true, min: 0 });
   const checkpointPath = `${f.out}.checkpoint.json`;
@@ -83,7 +83,7 @@ function runTrain(f: TrainFlags): void {
     const t0 = Date.now();
     const r = train(current, data, {
       optimizer, lr, steps: Math.min(chunk, left), resume: state,
-      onStep: (s, loss, gn) => bar.update(s + 1, { loss, "‖∇R‖": gn }),
+      onStep: (s, loss, gn) => bar.update(s + 1, { loss, grad: gn }),
       shouldStop: () => stop,
       recordEvery: Math.max(1, Math.floor(steps / 500)),
     });
@@ -99,6 +99,7 @@ function runTrain(f: TrainFlags): void {
       writeAtomic(checkpointPath, netToJson(current, { train: state }));
       lastCheckpoint = Date.now();
     }
+    await new Promise((resolve) => setImmediate(resolve)); // let Ctrl-C (SIGINT) be delivered between chunks
   } while (left > 0 && !interrupted);
   bar.stop();
   process.off("SIGINT", onSigint);
