@@ -6,4 +6,6 @@ export const commandModules: Array<() => Promise<{ register(program: Command): v
   () => import("./critical.js"),
   () => import("./hessian.js"),
   () => import("./demo.js"),
+  () => import("./count.js"),
+  () => import("./reproduce.js"),
 ];
