@@ -56,7 +56,7 @@ export async function symmetryCountsReport(o: CountsReportOptions): Promise<{ ht
           x: { field: "h", type: "quantitative", title: "extra width h = m − r*" },
           y: { field: "log10", type: "quantitative", title: "log₁₀ (number of affine subspaces)" },
           color: { field: "rStar", type: "nominal", title: null, sort: order },
-          strokeDash: { field: "quantity", type: "nominal", title: null },
+          strokeDash: { field: "quantity", type: "nominal", title: null, legend: { labelLimit: 400 } },
         },
       },
       {
@@ -66,7 +66,24 @@ export async function symmetryCountsReport(o: CountsReportOptions): Promise<{ ht
       },
     ],
   };
-  const svg = await vegaLiteSvg(spec);
+  const ratios = o.rStars.flatMap((r) => Array.from({ length: o.hMax + 1 }, (_, h) => ({
+    h, rStar: `r* = ${r}`, log10: log10Big(T(r, r + h)) - log10Big(countGBelow(r, r + h)),
+  })));
+  const ratioSpec: TopLevelSpec = {
+    $schema: SCHEMA, width: 560, height: 260, title: `log₁₀ (${tName} / Σ G): minima win above the line`,
+    layer: [
+      {
+        data: { values: ratios }, mark: { type: "line", point: true },
+        encoding: {
+          x: { field: "h", type: "quantitative", title: "extra width h = m − r*" },
+          y: { field: "log10", type: "quantitative", title: `log₁₀ ${tName}(r*, r*+h) − log₁₀ Σ_{r<r*} G(r, r*+h)` },
+          color: { field: "rStar", type: "nominal", title: null, sort: order },
+        },
+      },
+      { data: { values: [{ y: 0 }] }, mark: { type: "rule", strokeDash: [5, 4], color: "#111" }, encoding: { y: { field: "y", type: "quantitative" } } },
+    ],
+  };
+  const [svg, ratioSvg] = await Promise.all([vegaLiteSvg(spec), vegaLiteSvg(ratioSpec)]);
   const crossRows = crossovers.map((c) => {
     const m = c.rStar + c.h;
     return [c.rStar, c.h, c.hLargest ?? "–", m, T(c.rStar, m).toString(), countGBelow(c.rStar, m).toString()];
@@ -84,7 +101,7 @@ export async function symmetryCountsReport(o: CountsReportOptions): Promise<{ ht
 (Şimşek et al. 2021; SPEC §5.3): ${esc(tName)}(r*, m) = ${o.bell ? "Σ_k C(m,k)·r*!·S(m−k,r*)·B_k" : "r*!·S(m+1, r*+1)"} global-minimum subspaces and
 G(r, m) = r!·S(m, r) symmetry-induced saddle subspaces from each narrower width r.`,
     [
-      { title: "Minima vs saddles as the net widens", html: figure(svg, `Solid/dashed: ${esc(tName)}(r*, r*+h) and Σ_{r&lt;r*} G(r, r*+h) for each r*; diamonds: the crossover h (first h where minima outnumber saddles).`) },
+      { title: "Minima vs saddles as the net widens", html: `<div class="plots">${figure(svg, `Solid/dashed: ${esc(tName)}(r*, r*+h) and Σ_{r&lt;r*} G(r, r*+h) for each r*; diamonds: the crossover h (first h where minima outnumber saddles).`)}${figure(ratioSvg, "The same as a ratio: saddle subspaces dominate below the dashed line (small h), global-minimum subspaces above it.")}</div>` },
       { title: "Crossover", html: table(["r*", "crossover h (Σ_{r<r*} G)", "h (G(r*−1) only)", "m = r*+h", `${tName}(r*, m)`, "Σ_{r<r*} G(r, m)"], crossRows) },
       { title: `${tName}(r*, m)`, html: table(head, grid(T)) },
       { title: "G(r, m)", html: table(head, grid(countG)) },
@@ -110,7 +127,7 @@ export interface PathReportOptions {
  * the 7-segment path swapping two neurons; loss and output deviation along the path (sampled densely)
  * and the neurons' incoming weights at every vertex.
  */
-export async function symmetryPathReport(o: PathReportOptions): Promise<{ html: string; maxOutputDeviation: number; maxLoss: number; permutation: (number | null)[] }> {
+export async function symmetryPathReport(o: PathReportOptions): Promise<{ html: string; maxOutputDeviation: number; maxLoss: number; directMaxOutputDeviation: number; permutation: (number | null)[] }> {
   const widths = parseWidths(o.widths);
   const arch = makeArch(widths, o.activation, "mse");
   const L = widths.length - 1;
@@ -126,21 +143,24 @@ export async function symmetryPathReport(o: PathReportOptions): Promise<{ html: 
   const trace = tracePath(path, data, o.perSegment);
   const end = createNet(net.arch, path.vertices[path.vertices.length - 1]);
   const permutation = layerPermutation(net, end, o.layer);
-  const floor = 1e-18;
-  const curve = trace.points.flatMap((p) => [
-    { s: p.s, quantity: "loss R", value: Math.max(p.loss, floor) },
-    { s: p.s, quantity: "max_i |f(x_i) − f₀(x_i)|", value: Math.max(p.outputDeviation, floor) },
-  ]);
-  const curveSpec: TopLevelSpec = {
-    $schema: SCHEMA, width: 560, height: 260, title: "Along the path (exact zeros drawn at 1e-18)",
-    data: { values: curve },
+  // contrast: the straight line from the start to the permuted end point leaves the zero-loss set
+  const direct = tracePath({ ...path, vertices: [path.vertices[0], end.theta], labels: ["direct"] }, data, o.perSegment * (path.vertices.length - 1));
+  const S = path.vertices.length - 1;
+  const panel = (title: string, floor: number, field: "loss" | "outputDeviation"): TopLevelSpec => ({
+    $schema: SCHEMA, width: 560, height: 200, title: `${title} (exact zeros drawn at ${floor})`,
+    data: {
+      values: [
+        ...trace.points.map((p) => ({ s: p.s, curve: "buffer path (SPEC §5.4)", value: Math.max(p[field], floor) })),
+        ...direct.points.map((p) => ({ s: p.s * S, curve: "straight line start → end", value: Math.max(p[field], floor) })),
+      ],
+    },
     mark: { type: "line", point: false },
     encoding: {
       x: { field: "s", type: "quantitative", title: "path parameter (segment number)" },
-      y: { field: "value", type: "quantitative", scale: { type: "log" }, title: "value" },
-      color: { field: "quantity", type: "nominal", title: null },
+      y: { field: "value", type: "quantitative", scale: { type: "log" }, title: field === "loss" ? "loss R" : "max_i |f(x_i) − f₀(x_i)|" },
+      color: { field: "curve", type: "nominal", title: null, legend: { labelLimit: 400 } },
     },
-  };
+  });
   const m = net.arch.widths[o.layer];
   const names = Array.from({ length: m }, (_, q) => (q === m - 1 ? "buffer" : `neuron ${q + 1}`));
   const coordName = widths[o.layer - 1] >= 2 ? ["w₁", "w₂"] : ["w", "b"];
@@ -168,7 +188,11 @@ export async function symmetryPathReport(o: PathReportOptions): Promise<{ html: 
       },
     },
   };
-  const [curveSvg, scatterSvg] = await Promise.all([vegaLiteSvg(curveSpec), vegaLiteSvg(scatterSpec)]);
+  const [lossSvg, devSvg, scatterSvg] = await Promise.all([
+    vegaLiteSvg(panel("Loss along the path", 1e-40, "loss")),
+    vegaLiteSvg(panel("Output deviation along the path", 1e-18, "outputDeviation")),
+    vegaLiteSvg(scatterSpec),
+  ]);
   const perSegment = path.labels.map((label, k) => {
     const pts = trace.points.filter((p) => p.segment === k + 1);
     return [k + 1, label, Math.max(...pts.map((p) => p.outputDeviation)), Math.max(...pts.map((p) => p.loss))];
@@ -186,12 +210,13 @@ hidden layer ${o.layer}; the piecewise-linear path of SPEC §5.4 swaps neurons $
           ["maximum loss along the path", { html: `<span id="max-loss">${esc(trace.maxLoss.toExponential(3))}</span>` }],
           ["loss at the start", trace.startLoss.toExponential(3)],
           ["points evaluated", trace.points.length],
+          ["for contrast: straight line start → end, max |Δf| / max loss", { html: `<span id="direct-dev">${esc(direct.maxOutputDeviation.toExponential(3))}</span> / ${esc(direct.maxLoss.toExponential(3))}` }],
           ["permutation achieved (end neuron ← start neuron)", permText],
         ]),
       },
-      { title: "Loss and output deviation along the path", html: figure(curveSvg, "Both stay at rounding level on every segment.") + table(["segment", "move", "max |Δf|", "max loss"], perSegment.map((r) => [r[0], r[1], fmt(r[2] as number), fmt(r[3] as number)])) },
+      { title: "Loss and output deviation along the path", html: figure(lossSvg, "Loss R: rounding level along the buffer path; the straight line between the two permuted minima climbs out of the zero-loss set.") + figure(devSvg, "Largest change of the network output on the data, relative to the start.") + table(["segment", "move", "max |Δf|", "max loss"], perSegment.map((r) => [r[0], r[1], fmt(r[2] as number), fmt(r[3] as number)])) },
       { title: "Neuron configurations", html: figure(scatterSvg, `Vertex 0: start (buffer has zero outgoing weights); last vertex: neurons ${i1} and ${j1} have exchanged incoming and outgoing weights, the buffer is back.`) },
     ],
   );
-  return { html, maxOutputDeviation: trace.maxOutputDeviation, maxLoss: trace.maxLoss, permutation };
+  return { html, maxOutputDeviation: trace.maxOutputDeviation, maxLoss: trace.maxLoss, directMaxOutputDeviation: direct.maxOutputDeviation, permutation };
 }
