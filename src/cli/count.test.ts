@@ -57,6 +57,7 @@ test("invalid counting arguments: one line on stderr, exit code 2", () => {
     [["count", "G", "0", "3"], /at least 1/],
     [["count", "table", "--r", "5..1"], /empty/],
     [["count", "table", "--r", "1..100", "--m", "1..100"], /too large/],
+    [["count", "table", "--m", "1..2000"], /too large/],
     [["reproduce", "symmetry-path", "--swap", "1,1"], /two different neurons/],
     [["reproduce", "symmetry-path", "--layer", "3"], /hidden layer/],
     [["reproduce", "symmetry-counts", "--h-max", "-3"], /negative/],
