@@ -105,7 +105,7 @@ export function liftNet(net: Net, data: Dataset, opts: LiftOptions): Lift {
   if (act.affinePieces.length === 0) throw new InputError(`activation ${act.name} has no affine piece: no exact critical lifting (use the approximate near-identity insertion)`);
   const mq = widths[q], mn = widths[q + 1];
   const lay = layout(widths).layers[q]; // layer q+1
-  const W = net.theta.slice(lay.w, lay.w + mn * mq), b = net.theta.slice(lay.b, lay.b + mn);
+  const W = net.theta.slice(lay.w, lay.w + mn * mq);
   const F = featuresAt(net, data, q), n = data.n;
 
   // pieces
@@ -163,7 +163,32 @@ export function liftNet(net: Net, data: Dataset, opts: LiftOptions): Lift {
   }
   const minMargin = Math.min(...neuronMargins);
 
-  // B, d from K A and K c + τ
+  const { B, d, factorResidual, net: deep } = insertLayer(net, q, A, c, pieces);
+  const biasResidual = 0; // d is solved from (ii) exactly
+  const scale = Math.max(1, maxAbs(W));
+  const factorOk = factorResidual <= 1e-10 * scale;
+  if (!factorOk && !opts.allowViolations) {
+    throw new InputError(`no exact lifting: B·K·A cannot reproduce W^[${q + 1}] (residual ${factorResidual.toExponential(2)}; width ${mp} with ${pieces.filter((p) => p.slope !== 0).length} non-dead neurons, m_q = ${mq})`);
+  }
+  if (violations > 0 && !opts.allowViolations) {
+    throw new InputError(`inserted pre-activations leave their affine piece on ${violations} (input, neuron) pair(s) (margin ${minMargin.toExponential(3)}): not a critical lifting`);
+  }
+  const exact = factorOk && violations === 0;
+
+  const holdsEverywhere = exact && everywhereAffine(A, c, pieces, mp, mq, q === 0 ? [-Infinity, Infinity] : activationRange(act));
+  return { net: deep, after: q, width: mp, mq, mNext: mn, A, c, B, d, pieces, margin: minMargin, neuronMargins, violations, factorResidual, biasResidual, exact, holdsEverywhere };
+}
+
+/**
+ * Insert the layer (A, c) after layer q and solve (B, d) from SPEC §4.2 (i)–(ii) for the given per-neuron affine
+ * pieces: B = W^[q+1](KA)⁺, d = b^[q+1] − B(Kc + τ). Returns θ_B and max|BKA − W^[q+1]| (0 up to rounding when KA has
+ * full column rank or W^[q+1]'s rows lie in the row space of KA). No check of (iii): see `liftNet`.
+ */
+export function insertLayer(net: Net, q: number, A: Float64Array, c: Float64Array, pieces: Piece[]): { net: Net; B: Float64Array; d: Float64Array; factorResidual: number } {
+  const widths = net.arch.widths, L = widths.length - 1;
+  const mq = widths[q], mn = widths[q + 1], mp = c.length;
+  const lay = layout(widths).layers[q];
+  const W = net.theta.slice(lay.w, lay.w + mn * mq), b = net.theta.slice(lay.b, lay.b + mn);
   const KA = new Float64Array(mp * mq);
   for (let j = 0; j < mp; j++) for (let k = 0; k < mq; k++) KA[j * mq + k] = pieces[j].slope * A[j * mq + k];
   const { pinv } = pseudoInverse(KA, mp, mq);
@@ -177,18 +202,6 @@ export function liftNet(net: Net, data: Dataset, opts: LiftOptions): Lift {
   const BKA = matMul(B, KA, mn, mp, mq);
   let factorResidual = 0;
   for (let i = 0; i < W.length; i++) factorResidual = Math.max(factorResidual, Math.abs(BKA[i] - W[i]));
-  const biasResidual = 0; // d is solved from (ii) exactly
-  const scale = Math.max(1, maxAbs(W));
-  const factorOk = factorResidual <= 1e-10 * scale;
-  if (!factorOk && !opts.allowViolations) {
-    throw new InputError(`no exact lifting: B·K·A cannot reproduce W^[${q + 1}] (residual ${factorResidual.toExponential(2)}; width ${mp} with ${pieces.filter((p) => p.slope !== 0).length} non-dead neurons, m_q = ${mq})`);
-  }
-  if (violations > 0 && !opts.allowViolations) {
-    throw new InputError(`inserted pre-activations leave their affine piece on ${violations} (input, neuron) pair(s) (margin ${minMargin.toExponential(3)}): not a critical lifting`);
-  }
-  const exact = factorOk && violations === 0;
-
-  // assemble θ_B
   const newWidths = [...widths.slice(0, q + 1), mp, ...widths.slice(q + 1)];
   const newLay = layout(newWidths);
   const theta = new Float64Array(newLay.size);
@@ -201,10 +214,7 @@ export function liftNet(net: Net, data: Dataset, opts: LiftOptions): Lift {
   }
   const ins = newLay.layers[q], rep = newLay.layers[q + 1];
   theta.set(A, ins.w); theta.set(c, ins.b); theta.set(B, rep.w); theta.set(d, rep.b);
-  const deep = createNet(makeArch(newWidths, net.arch.activation, net.arch.loss), theta);
-
-  const holdsEverywhere = exact && everywhereAffine(A, c, pieces, mp, mq, q === 0 ? [-Infinity, Infinity] : activationRange(act));
-  return { net: deep, after: q, width: mp, mq, mNext: mn, A, c, B, d, pieces, margin: minMargin, neuronMargins, violations, factorResidual, biasResidual, exact, holdsEverywhere };
+  return { net: createNet(makeArch(newWidths, net.arch.activation, net.arch.loss), theta), B, d, factorResidual };
 }
 
 /** Z = F Aᵀ + 1cᵀ (n×m′). */
