@@ -2,7 +2,7 @@ import type { Dataset } from "../data/dataset.js";
 import { activation } from "../nn/activations.js";
 import type { Net } from "../nn/arch.js";
 import { InputError } from "../util/errors.js";
-import { checkLift, maxOutputDiff, probeInputs } from "./checks.js";
+import { checkLiftOutputs } from "./checks.js";
 import { insertLayer } from "./lift.js";
 
 /** A near-identity layer insertion for a smooth σ: APPROXIMATE, with its measured errors. */
@@ -40,11 +40,10 @@ export function approximateInsertion(net: Net, data: Dataset, opts: { after: num
   for (let j = 0; j < mp; j++) A[j * mq + (j % mq)] = s;
   const piece = { lo: -Infinity, hi: Infinity, slope: kappa, offset: act.f(c0) - kappa * c0 };
   const { net: deep } = insertLayer(net, q, A, c, new Array(mp).fill(piece));
-  const chk = checkLift(net, deep, data, { probes: 0 });
-  const px = probeInputs(data, 200);
+  const chk = checkLiftOutputs(net, deep, data, 200);
   return {
     approximate: true, net: deep, scale: s, center: c0,
-    outputErrorTrain: chk.outputDiffTrain, outputErrorBeyond: maxOutputDiff(net, deep, px, 200),
+    outputErrorTrain: chk.outputDiffTrain, outputErrorBeyond: chk.outputDiffBeyond,
     lossShallow: chk.lossShallow, lossDeep: chk.lossDeep, gradNormShallow: chk.gradNormShallow, gradNormDeep: chk.gradNormDeep,
   };
 }

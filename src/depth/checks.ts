@@ -48,6 +48,36 @@ export function probeInputs(data: Dataset, count: number, factor = 3, seed = 7):
   return x;
 }
 
+/** Output preservation (SPEC §4.2 item 1) and criticality (item 2) without the Hessian: cheap for any size. */
+export interface LiftOutputCheck {
+  outputDiffTrain: number;
+  outputDiffBeyond: number;
+  probeCount: number;
+  lossShallow: number;
+  lossDeep: number;
+  gradNormShallow: number;
+  gradNormDeep: number;
+}
+
+function lossAndGradNorm(net: Net, data: Dataset): [number, number] {
+  const ev = new Evaluator(net.arch, data);
+  const g = new Float64Array(ev.P);
+  const R = ev.lossAndGradient(net.theta, g);
+  let s = 0;
+  for (const v of g) s += v * v;
+  return [R, Math.sqrt(s)];
+}
+
+/** max |Δf| on S and on probes beyond S, R and ‖∇R‖ before and after a lifting. */
+export function checkLiftOutputs(shallow: Net, deep: Net, data: Dataset, probes = 200): LiftOutputCheck {
+  const [lossShallow, gradNormShallow] = lossAndGradNorm(shallow, data), [lossDeep, gradNormDeep] = lossAndGradNorm(deep, data);
+  const px = probeInputs(data, probes);
+  return {
+    outputDiffTrain: maxOutputDiff(shallow, deep, data.x, data.n), outputDiffBeyond: maxOutputDiff(shallow, deep, px, probes), probeCount: probes,
+    lossShallow, lossDeep, gradNormShallow, gradNormDeep,
+  };
+}
+
 /** Everything SPEC §4.2 items 1–3 predict for a lifting θ_A → θ_B, measured. */
 export interface LiftCheck {
   outputDiffTrain: number;

@@ -5,4 +5,7 @@ export const commandModules: Array<() => Promise<{ register(program: Command): v
   () => import("./train.js"),
   () => import("./critical.js"),
   () => import("./hessian.js"),
+  () => import("./lift.js"),
+  () => import("./layers.js"),
+  () => import("./prune-layer.js"),
 ];
