@@ -6,7 +6,7 @@ import { fixtureE } from "../nn/fixtures.js";
 import { Evaluator } from "../nn/evaluator.js";
 import { InputError } from "../util/errors.js";
 import { checkLift } from "./checks.js";
-import { liftNet, liftedSetDimension, sampleLiftedSet } from "./lift.js";
+import { liftNet, liftedSetConstraints, liftedSetDimension, sampleLiftedSet } from "./lift.js";
 
 const eigsA = [0.0215382, 0.036655, 0.432344, 5.21364, 14.0208];
 
@@ -25,7 +25,12 @@ test("fixture E lifting (a) A = I, c = (1,1): outputs, criticality, inertia (0,2
   assert.equal(chk.zeroIncrease, chk.paramIncrease);
   // SPEC lists 6 significant digits: agree to half a unit in the 6th digit
   chk.positiveEigsDeep.forEach((v, i) => assert.ok(Math.abs(v - eigsA[i]) <= 0.5 * 10 ** (Math.floor(Math.log10(eigsA[i])) - 5) + 1e-12, `eig ${i}: ${v} vs ${eigsA[i]}`));
-  assert.equal(liftedSetDimension(lift).dimension, 6);
+  const dim = liftedSetDimension(lift);
+  assert.equal(dim.dimension, 6);
+  assert.ok(dim.collapseSurjective);
+  const cons = liftedSetConstraints(net, data, lift);
+  assert.equal(cons.inequalities.length, 16);
+  assert.ok(Math.abs(Math.min(...cons.inequalities.map((q) => q.slack)) - 1) < 1e-12);
 });
 
 test("fixture E lifting (b) A = [[2,1],[0.5,1.5]], c = (0.3,0.7): margin 1.3, critical, inertia (0,8,5)", () => {

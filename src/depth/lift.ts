@@ -323,7 +323,7 @@ export function sampleLiftedSet(net: Net, data: Dataset, lift: Lift, opts: { cou
  * Dimension of the lifted set at a lifting (SPEC §4.2 item 4): #(A, c, B, d) minus the rank of the Jacobian of the
  * constraints (i)–(ii), (dA, dc, dB, dd) ↦ (dB K A + B K dA, dB(Kc+τ) + B K dc + dd); (iii) is open.
  */
-export function liftedSetDimension(lift: Lift): { dimension: number; parameters: number; constraints: number; constraintRank: number; inequalities: (n: number) => number } {
+export function liftedSetDimension(lift: Lift): { dimension: number; parameters: number; constraints: number; constraintRank: number; collapseSurjective: boolean; inequalities: (n: number) => number } {
   const mp = lift.width, mq = lift.mq, mn = lift.mNext;
   const nA = mp * mq, nc = mp, nB = mn * mp, nd = mn;
   const cols = nA + nc + nB + nd, rows = mn * mq + mn;
@@ -345,5 +345,24 @@ export function liftedSetDimension(lift: Lift): { dimension: number; parameters:
     J[row * cols + nA + nc + nB + r] = 1;
   }
   const { rank } = pseudoInverse(transposeOf(J, rows, cols), cols, rows, 1e-20);
-  return { dimension: cols - rank, parameters: cols, constraints: rows, constraintRank: rank, inequalities: (n: number) => n * mp };
+  // the same Jacobian is ∂Coll/∂(A, c, B, d): surjective onto (W^[q+1], b^[q+1]) iff its rank is m_{q+1}(m_q+1)
+  return { dimension: cols - rank, parameters: cols, constraints: rows, constraintRank: rank, collapseSurjective: rank === rows, inequalities: (n: number) => n * mp };
+}
+
+/** One strict inequality of (iii): lower < A_j·f^[q](x_i) + c_j < upper (ends may be infinite). */
+export interface LiftInequality { neuron: number; input: number; lower: number; upper: number; value: number; slack: number }
+
+/**
+ * The lifted set L_S(θ_A) around a lifting, written out (SPEC §4.2): equalities (i) κBA = W^[q+1], (ii) B(Kc+τ)+d = b^[q+1]
+ * with their residuals at the lifting, and the n·m′ strict inequalities (iii) with their values and slacks.
+ */
+export function liftedSetConstraints(net: Net, data: Dataset, lift: Lift): { factorResidual: number; biasResidual: number; inequalities: LiftInequality[] } {
+  const F = featuresAt(net, data, lift.after), n = data.n, mp = lift.width;
+  const Z = preActs(lift.A, lift.c, F, n, mp, lift.mq);
+  const inequalities: LiftInequality[] = [];
+  for (let i = 0; i < n; i++) for (let j = 0; j < mp; j++) {
+    const p = lift.pieces[j], v = Z[i * mp + j];
+    inequalities.push({ neuron: j, input: i, lower: p.lo, upper: p.hi, value: v, slack: insideDistance(v, p) });
+  }
+  return { factorResidual: lift.factorResidual, biasResidual: lift.biasResidual, inequalities };
 }

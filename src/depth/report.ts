@@ -45,9 +45,10 @@ export async function depthReport(opts: { quick?: boolean } = {}): Promise<Depth
   for (const [label, o] of cases) {
     const lift = liftNet(net, data, o);
     const chk = checkLift(net, lift.net, data);
-    const dim = lift.exact ? liftedSetDimension(lift).dimension : NaN;
+    const dimInfo = lift.exact ? liftedSetDimension(lift) : null;
+    const dim = dimInfo ? dimInfo.dimension : NaN;
     rows.push([label, lift.net.arch.widths.join("-"), lift.margin, lift.violations, chk.outputDiffTrain, chk.outputDiffBeyond, chk.gradNormDeep,
-      inert(chk.inertiaShallow), inert(chk.inertiaDeep), `${chk.zeroIncrease} / ${chk.paramIncrease}`, Number.isNaN(dim) ? "—" : dim, ok(lift.exact && chk.signsPreserved, "exact", "broken")]);
+      inert(chk.inertiaShallow), inert(chk.inertiaDeep), `${chk.zeroIncrease} / ${chk.paramIncrease}`, Number.isNaN(dim) ? "—" : dim, dimInfo ? (dimInfo.collapseSurjective ? "yes" : "no") : "—", ok(lift.exact && chk.signsPreserved, "exact", "broken")]);
     liftSummary.push({ label, widths: lift.net.arch.widths, margin: lift.margin, violations: lift.violations, outputDiffTrain: chk.outputDiffTrain, gradNormDeep: chk.gradNormDeep, inertiaDeep: chk.inertiaDeep, positiveEigsDeep: chk.positiveEigsDeep });
   }
   summary.liftings = liftSummary;
@@ -55,7 +56,7 @@ export async function depthReport(opts: { quick?: boolean } = {}): Promise<Depth
   sections.push({
     title: "Critical lifting of SPEC fixture E (ReLU 1-2-1, exact critical point, R = 0.036758…)",
     html: `<p>Insert a layer after layer q with every inserted neuron inside an affine piece of ReLU on the training inputs; (B, d) solve B K A = W^[q+1], B(Kc+τ)+d = b^[q+1] (SPEC §4.2). Output change is measured on S and on 200 probe inputs spread over 3× the data range; inertia from the dense exact Hessian with τ = 100‖H‖Pε.</p>
-${table(["lifting", "widths", "margin", "violations", "max|Δf| on S", "max|Δf| beyond", "‖∇R‖ deep", "In shallow", "In deep", "Δn₀ / ΔP", "dim L_S", "status"], rows)}
+${table(["lifting", "widths", "margin", "violations", "max|Δf| on S", "max|Δf| beyond", "‖∇R‖ deep", "In shallow", "In deep", "Δn₀ / ΔP", "dim L_S", "J_Coll onto", "status"], rows)}
 <p>Positive Hessian eigenvalues after lifting (a): ${eA.positiveEigsDeep.map((v) => v.toPrecision(6)).join(", ")} (SPEC: 0.0215382, 0.036655, 0.432344, 5.21364, 14.0208).
 The failing lifting sends inputs out of ReLU's active piece: outputs and criticality break, and the library refuses it unless asked (<code>allowViolations</code>).</p>`,
   });

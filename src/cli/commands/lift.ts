@@ -72,7 +72,7 @@ export function register(program: Command): void {
         exact: lift.exact, approximate: false, widths: lift.net.arch.widths, after, width, margin: lift.margin, neuronMargins: lift.neuronMargins,
         violations: lift.violations, pieces: lift.pieces.map((p) => ({ ...p, lo: jsonBound(p.lo), hi: jsonBound(p.hi) })), holdsEverywhere: lift.holdsEverywhere, factorResidual: lift.factorResidual,
         A: lift.A, c: lift.c, B: lift.B, d: lift.d,
-        liftedSet: { dimension: dim.dimension, parameters: dim.parameters, equalityConstraints: dim.constraints, constraintRank: dim.constraintRank, strictInequalities: dim.inequalities(data.n) },
+        liftedSet: { dimension: dim.dimension, parameters: dim.parameters, equalityConstraints: dim.constraints, constraintRank: dim.constraintRank, collapseSurjective: dim.collapseSurjective, strictInequalities: dim.inequalities(data.n) },
         checks: chk, out: f.out ?? null,
       };
       if (f.json) printJson(res);
