@@ -6,6 +6,7 @@ import { test } from "node:test";
 import { activation } from "../nn/activations.js";
 import { createNet, makeArch } from "../nn/arch.js";
 import { fixtureE } from "../nn/fixtures.js";
+import { Evaluator } from "../nn/evaluator.js";
 import { renderInChromium, findChromium } from "../report/browser.js";
 import { approximateInsertion } from "./approximate.js";
 import { investigateMinToSaddle } from "./investigate.js";
@@ -42,6 +43,12 @@ test("min → saddle investigation: interior lifted minima stay minima; kink poi
   const d = byName("dead-kink");
   assert.ok(d.negativeCurvature && d.negativeCurvature.second[0] < -1e-3 && Math.abs(d.negativeCurvature.first[1]) < 1e-6);
   assert.ok(d.lossAfterEscape! < d.lossShallow - 1e-3);
+  // theory: along (c₃, B₃)/√2 only x = −1 activates, ΔR = e(−1)·t²/(2n), so D²⁺R = e(−1)/n
+  const { net, data } = fixtureE();
+  const f = new Evaluator(net.arch, data).outputs(net.theta);
+  const i = Array.from(data.x).indexOf(-1);
+  const predicted = (f[i] - data.y[i]) / data.n;
+  assert.ok(Math.abs(d.negativeCurvature.second[0] - predicted) < 1e-5 * Math.abs(predicted) + 1e-9, `${d.negativeCurvature.second[0]} vs ${predicted}`);
   const ns = byName("non-surjective");
   assert.equal(ns.inertiaDeep![0], 0);
   assert.ok(ns.inertiaDeep![2] <= ns.inertiaShallow![2]);
