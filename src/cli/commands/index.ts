@@ -6,4 +6,7 @@ export const commandModules: Array<() => Promise<{ register(program: Command): v
   () => import("./critical.js"),
   () => import("./hessian.js"),
   () => import("./demo.js"),
+  () => import("./lift.js"),
+  () => import("./layers.js"),
+  () => import("./prune-layer.js"),
 ];
