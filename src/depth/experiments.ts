@@ -5,7 +5,7 @@ import { initNet, makeArch, type Net, createNet } from "../nn/arch.js";
 import { Evaluator } from "../nn/evaluator.js";
 import { BnEvaluator, bnFromPlain } from "./batchnorm.js";
 import { layerLinearization, linearizationReport } from "./linearization.js";
-import { minimize } from "./optimize.js";
+import { minimize } from "../optim/train.js";
 import { pruneLayer, type PruneResult } from "./prune.js";
 import { liftNet } from "./lift.js";
 
@@ -36,11 +36,11 @@ export function bnExperiment(opts: { widths?: number[]; data?: Dataset; steps?: 
   const ev = new Evaluator(net.arch, data);
   const t1 = Float64Array.from(net.theta);
   const plain: BnCurvePoint[] = [];
-  minimize(ev, t1, { optimizer, lr, steps, every, onRecord: (r, th) => { const z = measure((l) => ev.preActivations(th, l)); plain.push({ ...r, linearFraction: z.f, minMargin: z.m }); } });
+  minimize(ev, t1, { optimizer, lr, steps, recordEvery: every, onRecord: (r, th) => { const z = measure((l) => ev.preActivations(th, l)); plain.push({ ...r, linearFraction: z.f, minMargin: z.m }); } });
   const { arch, theta: t2 } = bnFromPlain(net);
   const bev = new BnEvaluator(arch, data);
   const bn: BnCurvePoint[] = [];
-  minimize(bev, t2, { optimizer, lr, steps, every, onRecord: (r, th) => { const z = measure((l) => bev.preActivations(th, l)); bn.push({ ...r, linearFraction: z.f, minMargin: z.m }); } });
+  minimize(bev, t2, { optimizer, lr, steps, recordEvery: every, onRecord: (r, th) => { const z = measure((l) => bev.preActivations(th, l)); bn.push({ ...r, linearFraction: z.f, minMargin: z.m }); } });
   return { plain, bn, widths, n: data.n };
 }
 
@@ -64,12 +64,12 @@ export function pruningExperiment(opts: { steps?: number; seed?: number } = {}):
   const shallow0 = initNet(makeArch([1, 12, 1], "relu", "mse"), { seed: opts.seed ?? 2 });
   const ev = new Evaluator(shallow0.arch, data);
   const th = Float64Array.from(shallow0.theta);
-  minimize(ev, th, { optimizer: "adam", lr: 1e-2, steps, every: steps });
+  minimize(ev, th, { optimizer: "adam", lr: 1e-2, steps, recordEvery: steps });
   const shallow = createNet(shallow0.arch, th);
   const lift = liftNet(shallow, data, { after: 1, width: 12, margin: 0.5 });
   const dev = new Evaluator(lift.net.arch, data);
   const td = Float64Array.from(lift.net.theta);
-  const h = minimize(dev, td, { optimizer: "adam", lr: 3e-3, steps, every: steps });
+  const h = minimize(dev, td, { optimizer: "adam", lr: 3e-3, steps, recordEvery: steps }).history;
   const deep = createNet(lift.net.arch, td);
   const layers = linearizationReport(deep, data);
   const exactLayer = layers.find((r) => r.linearized)?.layer ?? 2;
@@ -78,7 +78,7 @@ export function pruningExperiment(opts: { steps?: number; seed?: number } = {}):
   const forced = pruneLayer(deep, data, notLinear, { force: true });
   const fev = new Evaluator(forced.net.arch, data);
   const tf = Float64Array.from(forced.net.theta);
-  const fh = minimize(fev, tf, { optimizer: "adam", lr: 3e-3, steps: 500, every: 500 });
+  const fh = minimize(fev, tf, { optimizer: "adam", lr: 3e-3, steps: 500, recordEvery: 500 }).history;
   const held = new Evaluator(forced.net.arch, data.heldOut!).loss(tf);
   return {
     shallowLoss: ev.loss(th), deepWidths: [...lift.net.arch.widths], deepLossAfterTraining: h[h.length - 1].loss, layers,

@@ -7,7 +7,7 @@ import { inverseDesign } from "../optim/inverse-design.js";
 import { refineCritical } from "../optim/refine.js";
 import { summarizePoint } from "./checks.js";
 import { insertLayer, liftNet, type Piece } from "./lift.js";
-import { minimize } from "./optimize.js";
+import { minimize } from "../optim/train.js";
 import { probeAll, probeDirection, type DirectionalProbe } from "./saddle.js";
 
 /**
@@ -46,7 +46,7 @@ function escape(net: Net, data: Dataset, u: Float64Array | null, steps: number):
   const theta = Float64Array.from(net.theta);
   u ??= new Rng(17).fillNormal(new Float64Array(theta.length));
   { let s = 0; for (const x of u) s += x * x; s = Math.sqrt(s); for (let i = 0; i < theta.length; i++) theta[i] += (1e-2 * u[i]) / s; }
-  const h = minimize(ev, theta, { optimizer: "adam", lr: 1e-3, steps, every: steps });
+  const h = minimize(ev, theta, { optimizer: "adam", lr: 1e-3, steps, recordEvery: steps }).history;
   return h[h.length - 1].loss;
 }
 

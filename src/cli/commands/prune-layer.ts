@@ -2,7 +2,7 @@ import type { Command } from "commander";
 import { saveNet } from "../../io/files.js";
 import { Evaluator } from "../../nn/evaluator.js";
 import { createNet } from "../../nn/arch.js";
-import { minimize } from "../../depth/optimize.js";
+import { minimize } from "../../optim/train.js";
 import { pruneLayer } from "../../depth/prune.js";
 import { InputError } from "../../util/errors.js";
 import { dataFlag, netFlag } from "../common.js";
@@ -30,7 +30,7 @@ export function register(program: Command): void {
       let out = r.net, fineTuned: { steps: number; loss: number; heldOutLoss: number | null } | null = null;
       if (steps > 0) {
         const theta = Float64Array.from(r.net.theta);
-        const h = minimize(new Evaluator(r.net.arch, data), theta, { optimizer: "adam", lr: num("--lr", f.lr, { positive: true }), steps, every: steps });
+        const h = minimize(new Evaluator(r.net.arch, data), theta, { optimizer: "adam", lr: num("--lr", f.lr, { positive: true }), steps, recordEvery: steps }).history;
         out = createNet(r.net.arch, theta);
         fineTuned = { steps, loss: h[h.length - 1].loss, heldOutLoss: data.heldOut ? new Evaluator(out.arch, data.heldOut).loss(theta) : null };
       }
