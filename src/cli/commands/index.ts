@@ -2,4 +2,8 @@ import type { Command } from "commander";
 
 /** Every CLI command registers itself here (one module per command, `register(program)`). */
 export const commandModules: Array<() => Promise<{ register(program: Command): void }>> = [
+  () => import("./train.js"),
+  () => import("./critical.js"),
+  () => import("./hessian.js"),
+  () => import("./demo.js"),
 ];
