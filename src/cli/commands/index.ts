@@ -6,4 +6,7 @@ export const commandModules: Array<() => Promise<{ register(program: Command): v
   () => import("./critical.js"),
   () => import("./hessian.js"),
   () => import("./demo.js"),
+  () => import("./embed.js"),
+  () => import("./check.js"),
+  () => import("./truly-bad.js"),
 ];
