@@ -9,4 +9,5 @@ export const commandModules: Array<() => Promise<{ register(program: Command): v
   () => import("./embed.js"),
   () => import("./check.js"),
   () => import("./truly-bad.js"),
+  () => import("./reproduce-hessian-embedding.js"),
 ];
