@@ -8,6 +8,7 @@ import { fileURLToPath } from "node:url";
 import { netToJson } from "../io/net-json.js";
 import { fixtureB, fixtureD } from "../nn/fixtures.js";
 import { formatDataCsv } from "../data/csv.js";
+import { findChromium, renderInChromium } from "../report/browser.js";
 
 const MAIN = join(dirname(fileURLToPath(import.meta.url)), "main.js");
 const dir = mkdtempSync(join(tmpdir(), "embedscape-embed-"));
@@ -70,4 +71,21 @@ test("CLI embed: bad steps exit 2 with one line naming the problem", () => {
     assert.equal(r.err.trim().split("\n").length, 1);
     assert.match(r.err, pat);
   }
+});
+
+test("reproduce hessian-embedding: (a) 0 → 1 → 2 negatives, predictions match, report renders in headless Chromium", { skip: findChromium() ? false : "chromium not installed" }, () => {
+  const r = cli("reproduce", "hessian-embedding", "--out", "e5.html", "--json");
+  assert.equal(r.code, 0, r.err);
+  const j = JSON.parse(r.out);
+  assert.deepEqual(j.cases[0].negatives, [0, 1, 2]);
+  assert.deepEqual(j.cases[0].inertia, ["(0, 0, 7)", "(1, 1, 8)", "(2, 2, 9)"]);
+  for (const c of j.cases) assert.deepEqual(c.matches, [true, true], `${c.name}: §2.9 prediction`);
+  const html = readFileSync(join(dir, "e5.html"), "utf8");
+  assert.match(html, /<svg/);
+  assert.doesNotMatch(html, /<script/);
+  const page = renderInChromium(join(dir, "e5.html"));
+  assert.ok(page.ok, "chromium exit status");
+  assert.deepEqual(page.consoleErrors, []);
+  assert.match(page.dom, /Certificate of the width-2 critical point/);
+  assert.match(page.dom, /\(b\) Iris/);
 });
