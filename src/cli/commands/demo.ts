@@ -20,7 +20,7 @@ export function register(program: Command): void {
     .description("end-to-end story: train 1-2-1 tanh on cos(2x), refine to a critical point, certify, write an HTML report")
     .option("--out <file>", "report file", "embedscape-demo.html")
     .option("--seed <n>", "seed of the random init", "1")
-    .option("--steps <n>", "Adam steps before refinement", "6000")
+    .option("--steps <n>", "Adam steps before refinement", "2000")
     .action(async (f: { out: string; seed: string; steps: string }) => {
       const { curvePlot, fitPlot, spectrumPlot } = await import("../../report/plots.js"); // Vega loads only when drawing
       const data = grid1d("cos2x", 9, -2, 2);
