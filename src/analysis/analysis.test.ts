@@ -142,3 +142,28 @@ test("embedding story: narrow minimum → wide strict saddle with a unit witness
   assert.ok(q < 0 && Math.abs(q - s.witness!.eigenvalue) < 1e-14);
   assert.match(s.summary, /strict saddle/);
 });
+
+test("ReLU fixture E (degenerate (0,2,5)): splits and a null neuron add only zeros, as predicted", () => {
+  const { net, data } = fixtureE();
+  const cases: Array<[Embedding, number[]]> = [
+    [oneStepEmbedding([1, 2, 1], 1, 1, 0.5), [0, 5, 5]], [oneStepEmbedding([1, 2, 1], 1, 2, 2), [0, 5, 5]],
+    [nullEmbedding([1, 2, 1], 1), [0, 5, 5]], [splitEmbedding([1, 2, 1], 1, 1, [0.2, 0.3, 0.5]), [0, 8, 5]],
+  ];
+  for (const [e, want] of cases) {
+    const r = embeddingReport(net, data, e);
+    assert.deepEqual(tri(r.inertia.narrow), [0, 2, 5]);
+    assert.deepEqual(tri(r.inertia.wide), want);
+    assert.deepEqual(r.inertia.predicted && tri(r.inertia.predicted), want);
+    assert.ok(r.inertia.gapRatio.wide > 1e6 && r.gradNorm.wide < 1e-14);
+  }
+});
+
+test("no prediction where §2.9 has no formula: null neuron with σ(0) ≠ 0", () => {
+  const data = makeDataset([-1, -0.3, 0.4, 1.2], [0.2, -0.1, 0.5, 0.3]);
+  const net = createNet(makeArch([1, 2, 1], "sigmoid"), [0.8, -1.1, 0.2, 0.3, 0.9, -0.6, 0.05]);
+  const r = embeddingReport(net, data, nullEmbedding([1, 2, 1], 1), { allowShiftedNull: true });
+  assert.equal(r.inertia.predicted, null);
+  assert.match(r.inertia.predictionNote ?? "", /σ\(0\) ≠ 0/);
+  assert.equal(r.predictionMatches, null);
+  assert.ok(r.gradientIdentityError < 1e-15 && r.outputMaxDiff.probe < 1e-15);
+});
