@@ -5,6 +5,15 @@ import type { Embedding } from "../embed/embedding.js";
 import type { Inertia } from "../linalg/inertia.js";
 import type { Net } from "../nn/arch.js";
 import { predictEmbeddingInertia, type PredictedStep } from "./predict.js";
+import { InputError } from "../util/errors.js";
+
+/** Default largest parameter count for which the dense Hessian (P² memory, P³ eigensolver) is computed. */
+export const DEFAULT_MAX_PARAMS = 3000;
+
+/** Refuse dense-Hessian work beyond `maxParams` with a clear message instead of running for hours. */
+export function requireDenseHessian(P: number, maxParams = DEFAULT_MAX_PARAMS): void {
+  if (P > maxParams) throw new InputError(`this needs the dense Hessian of a net with ${P} parameters; the limit is ${maxParams} (raise it with --max-params)`);
+}
 
 const triple = (i: Inertia): Inertia => ({ neg: i.neg, zero: i.zero, pos: i.pos });
 
@@ -29,8 +38,9 @@ export interface EmbeddingReport {
  * prediction, which uses the narrow net's zero tolerance τ for the small K_α matrices), irreversibility and the
  * affine family. The prediction is only meaningful at a critical point.
  */
-export function embeddingReport(narrow: Net, data: Dataset, e: Embedding, opts: ApplyOptions = {}): EmbeddingReport {
+export function embeddingReport(narrow: Net, data: Dataset, e: Embedding, opts: ApplyOptions & { maxParams?: number } = {}): EmbeddingReport {
   const wide = applyEmbedding(narrow, e, opts);
+  requireDenseHessian(wide.theta.length, opts.maxParams);
   const a = criticalSummary(narrow, data), b = criticalSummary(wide, data);
   const pred = predictEmbeddingInertia(narrow, data, e, a.inertia, a.inertia.tolerance);
   const p = pred.predicted;

@@ -8,6 +8,7 @@ import type { Net } from "../nn/arch.js";
 import { hessian } from "../nn/functions.js";
 import { kAlpha, nullIncrement, projectedC, splitIncrement } from "./predict.js";
 import { neuronMatrices, sampleQuantities } from "./quantities.js";
+import { requireDenseHessian } from "./embedding-report.js";
 
 const fro = (a: ArrayLike<number>): number => { let s = 0; for (let i = 0; i < a.length; i++) s += a[i] * a[i]; return Math.sqrt(s); };
 
@@ -77,7 +78,9 @@ export function piecewiseLinear(act: string): boolean {
  * indefinite QᵀC block), split with α = 2 (adds In(−M)), or a null neuron (adds (r, ·, r)) — is built and its
  * Hessian inertia measured.
  */
-export function trulyBadAnalysis(net: Net, data: Dataset): TrulyBadReport {
+export function trulyBadAnalysis(net: Net, data: Dataset, opts: { maxParams?: number } = {}): TrulyBadReport {
+  const w0 = net.arch.widths;
+  requireDenseHessian(net.theta.length + Math.max(...w0.slice(1, -1).map((_, i) => w0[i] + 1 + w0[i + 2])), opts.maxParams); // + one witness neuron
   const base = criticalSummary(net, data);
   const tau = base.inertia.tolerance;
   const widths = net.arch.widths, L = widths.length - 1;

@@ -71,6 +71,9 @@ test("CLI embed: bad steps exit 2 with one line naming the problem", () => {
     assert.equal(r.err.trim().split("\n").length, 1);
     assert.match(r.err, pat);
   }
+  const big = cli("check", "--narrow", "b.json", "--wide", "bw.json", "--data", "b.csv", "--max-params", "8");
+  assert.equal(big.code, 2);
+  assert.match(big.err, /dense Hessian of a net with 10 parameters; the limit is 8/);
 });
 
 test("reproduce hessian-embedding: (a) 0 → 1 → 2 negatives, predictions match, report renders in headless Chromium", { skip: findChromium() ? false : "chromium not installed" }, () => {

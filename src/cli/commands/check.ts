@@ -4,7 +4,7 @@ import { embedVector } from "../../embed/apply.js";
 import { recoverEmbedding } from "../../embed/recover.js";
 import { InputError } from "../../util/errors.js";
 import { dataFlag, netFlag } from "../common.js";
-import { printJson } from "../run.js";
+import { num, printJson } from "../run.js";
 import { recordedEmbedding } from "./embed.js";
 
 /**
@@ -19,8 +19,9 @@ export function register(program: Command): void {
     .option("--wide <file>", "wide net (from `embed`, or any T_{π,β} of the narrow net)")
     .option("--data <spec>", "data: .csv/.json file or spec")
     .option("--allow-shifted-null", "accept null neurons when σ(0) ≠ 0")
+    .option("--max-params <n>", "largest (wide) parameter count for the dense Hessian", "3000")
     .option("--json", "print JSON")
-    .action((f: { narrow?: string; wide?: string; data?: string; json?: boolean; allowShiftedNull?: boolean }) => {
+    .action((f: { narrow?: string; wide?: string; data?: string; json?: boolean; allowShiftedNull?: boolean; maxParams: string }) => {
       const narrow = netFlag("--narrow", f.narrow), wide = netFlag("--wide", f.wide);
       const data = dataFlag("--data", f.data, narrow);
       let e = recordedEmbedding(f.wide!);
@@ -34,7 +35,7 @@ export function register(program: Command): void {
         e = recoverEmbedding(narrow, wide);
         source = "recovered";
       }
-      const r = embeddingReport(narrow, data, e, { allowShiftedNull: f.allowShiftedNull });
+      const r = embeddingReport(narrow, data, e, { allowShiftedNull: f.allowShiftedNull, maxParams: num("--max-params", f.maxParams, { int: true, positive: true }) });
       const out = {
         outputMaxDiff: Math.max(r.outputMaxDiff.data, r.outputMaxDiff.probe),
         outputMaxDiffOn: r.outputMaxDiff,

@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { trulyBadAnalysis } from "../../analysis/truly-bad.js";
 import { dataFlag, netFlag } from "../common.js";
-import { printJson } from "../run.js";
+import { num, printJson } from "../run.js";
 
 /** `embedscape truly-bad`: the N0–N3 necessary conditions of SPEC §3.6 and a verified strict-saddle witness. */
 export function register(program: Command): void {
@@ -11,11 +11,12 @@ export function register(program: Command): void {
     .option("--net <file>", "net at a critical point")
     .option("--data <spec>", "data: .csv/.json file or spec")
     .option("--direction", "include the witness eigenvector in the JSON")
+    .option("--max-params <n>", "largest (wide) parameter count for the dense Hessian", "3000")
     .option("--json", "print JSON")
-    .action((f: { net?: string; data?: string; json?: boolean; direction?: boolean }) => {
+    .action((f: { net?: string; data?: string; json?: boolean; direction?: boolean; maxParams: string }) => {
       const net = netFlag("--net", f.net);
       const data = dataFlag("--data", f.data, net);
-      const r = trulyBadAnalysis(net, data);
+      const r = trulyBadAnalysis(net, data, { maxParams: num("--max-params", f.maxParams, { int: true, positive: true }) });
       const w = r.strictSaddleWitness;
       const witness = w ? { ...w, direction: f.direction ? w.direction : undefined } : null;
       if (f.json) { printJson({ ...r, strictSaddleWitness: witness }); return; }
