@@ -66,10 +66,9 @@ export function splitIncrement(nm: NeuronMatrices, alpha: number, tolerance: num
  */
 export function kCopyIncrement(M: Float64Array, p: number, ratios: readonly number[], tolerance: number): Inertia {
   const k = ratios.length;
-  const bn = ratios.filter((b) => b < 0).length, bz = ratios.filter((b) => b === 0).length, bp = ratios.filter((b) => b > 0).length - 1;
+  const bn = ratios.filter((b) => b < 0).length, bp = ratios.filter((b) => b > 0).length - 1;
   const m = inertiaAbs(M, p, tolerance);
   const neg = bp * m.neg + bn * m.pos, pos = bp * m.pos + bn * m.neg;
-  void bz;
   return { neg, pos, zero: (k - 1) * p - neg - pos + (k - 1) };
 }
 
@@ -78,7 +77,7 @@ export function nullIncrement(net: Net, data: Dataset, layer: number, tolerance:
   const act = activation(net.arch.activation);
   if (act.f(0) !== 0) throw new InputError(`the null-neuron inertia formula needs σ(0) = 0 (${net.arch.activation}(0) = ${act.f(0)})`);
   const sq = sampleQuantities(net, data);
-  const { C, q, p } = nullCrossMatrix(data, layer, sq);
+  const { C, q, p } = nullCrossMatrix(layer, sq);
   const d1 = act.d1(0);
   // singular values² of σ'(0)Ĉ = eigenvalues of (σ'(0)Ĉ)(σ'(0)Ĉ)ᵀ (q×q)
   const G = new Float64Array(q * q);

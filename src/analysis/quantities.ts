@@ -94,11 +94,10 @@ export function neuronMatrices(net: Net, data: Dataset, layer: number, neuron: n
 }
 
 /** Ĉ_l = E_S[δ^[l+1] f̃^[l−1]ᵀ] (m_{l+1}×(m_{l−1}+1), SPEC §2.9 null neuron / §3.6 N3). */
-export function nullCrossMatrix(data: Dataset, layer: number, sq: SampleQuantities): { C: Float64Array; q: number; p: number } {
+export function nullCrossMatrix(layer: number, sq: SampleQuantities): { C: Float64Array; q: number; p: number } {
   const widths = sq.widths, mp = widths[layer - 1], q = widths[layer + 1], p = mp + 1, n = sq.n;
   const F = sq.f[layer - 1], Dn = sq.delta[layer + 1];
   const C = new Float64Array(q * p);
-  void data;
   for (let i = 0; i < n; i++) {
     for (let r = 0; r < q; r++) {
       const d = Dn[i * q + r] / n;
