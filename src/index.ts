@@ -9,3 +9,5 @@ export * from "./data/index.js";
 export * from "./io/index.js";
 export * from "./optim/index.js";
 export * from "./depth/index.js";
+export * from "./embed/index.js";
+export * from "./analysis/index.js";

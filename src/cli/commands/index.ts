@@ -9,4 +9,8 @@ export const commandModules: Array<() => Promise<{ register(program: Command): v
   () => import("./lift.js"),
   () => import("./layers.js"),
   () => import("./prune-layer.js"),
+  () => import("./embed.js"),
+  () => import("./check.js"),
+  () => import("./truly-bad.js"),
+  () => import("./reproduce-hessian-embedding.js"),
 ];
