@@ -11,3 +11,4 @@ export * from "./optim/index.js";
 export * from "./depth/index.js";
 export * from "./embed/index.js";
 export * from "./analysis/index.js";
+export * from "./symmetry/index.js";

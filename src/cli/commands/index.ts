@@ -12,5 +12,6 @@ export const commandModules: Array<() => Promise<{ register(program: Command): v
   () => import("./embed.js"),
   () => import("./check.js"),
   () => import("./truly-bad.js"),
-  () => import("./reproduce-hessian-embedding.js"),
+  () => import("./count.js"),
+  () => import("./reproduce.js"),
 ];

@@ -13,6 +13,8 @@ export const depthReproduction = {
   async run(opts: { out?: string; quick?: boolean }): Promise<{ out: string | null; summary: Record<string, unknown> }> {
     const r = await depthReport({ quick: opts.quick });
     if (opts.out) writeAtomic(opts.out, r.html);
+    for (const [k, v] of Object.entries(r.summary)) process.stdout.write(`${k}: ${typeof v === "object" ? JSON.stringify(v) : String(v)}\n`);
+    if (opts.out) process.stdout.write(`report written to ${opts.out}\n`);
     return { out: opts.out ?? null, summary: r.summary };
   },
 };

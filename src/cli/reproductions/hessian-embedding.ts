@@ -150,7 +150,7 @@ export const hessianEmbeddingReproduction = {
     const out = opts.out ?? "hessian-embedding.html";
     const cases = runHessianEmbedding();
     writeAtomic(out, await hessianEmbeddingHtml(cases));
-    return {
+    const result = {
       out,
       cases: cases.map((c) => ({
         name: c.name,
@@ -160,5 +160,7 @@ export const hessianEmbeddingReproduction = {
         matches: c.splits.map((s) => s.report.predictionMatches === true),
       })),
     };
+    process.stdout.write(result.cases.map((c) => `${c.name}: inertia ${c.inertia.join(" → ")} (predicted ${c.predicted.join(", ")}; ${c.matches.every(Boolean) ? "matches §2.9" : "MISMATCH"})`).join("\n") + `\nreport: ${out}\n`);
+    return result;
   },
 };
