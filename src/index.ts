@@ -8,4 +8,7 @@ export * from "./nn/index.js";
 export * from "./data/index.js";
 export * from "./io/index.js";
 export * from "./optim/index.js";
+export * from "./depth/index.js";
+export * from "./embed/index.js";
+export * from "./analysis/index.js";
 export * from "./symmetry/index.js";

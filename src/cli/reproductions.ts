@@ -1,6 +1,8 @@
 import { writeAtomic } from "../io/files.js";
 import { parseRange, parseWhole } from "../symmetry/args.js";
 import { InputError } from "../util/errors.js";
+import { hessianEmbeddingReproduction } from "./reproductions/hessian-embedding.js";
+import { depthReproduction } from "./reproductions/depth.js";
 
 /**
  * Everything `embedscape reproduce <name>` can reproduce. To add one, append an entry: `reproduce`
@@ -19,7 +21,7 @@ export interface Reproduction {
   name: string;
   description: string;
   options?: ReproductionOption[];
-  run(opts: Record<string, string | boolean | undefined> & { out: string }): Promise<void>;
+  run(opts: Record<string, string | boolean | undefined> & { out: string }): Promise<unknown>;
 }
 
 const say = (s: string): void => void process.stdout.write(s + "\n");
@@ -73,4 +75,6 @@ export const reproductions: Reproduction[] = [
       say(`report written to ${o.out}`);
     },
   },
+  hessianEmbeddingReproduction,
+  depthReproduction,
 ];

@@ -4,3 +4,4 @@ export { parseDataCsv, formatDataCsv } from "./csv.js";
 export { parseDataJson, formatDataJson } from "./json.js";
 export { grid1d, teacherData, TARGETS_1D } from "./synthetic.js";
 export { loadDataset, readText } from "./load.js";
+export { loadIris, irisPath } from "./iris.js";

@@ -67,6 +67,7 @@ export function fitPlot(
   data: Array<{ x: number; y: number }>,
   curves: Array<{ name: string; points: Array<{ x: number; y: number }> }>,
   title = "fit",
+  axes: { x?: string; y?: string } = {},
 ): Promise<string> {
   const spec: TopLevelSpec = {
     $schema: SCHEMA, title, width: 420, height: 240,
@@ -75,8 +76,8 @@ export function fitPlot(
         data: { values: curves.flatMap((c) => c.points.map((p) => ({ ...p, curve: c.name }))) },
         mark: { type: "line", strokeWidth: 2 },
         encoding: {
-          x: { field: "x", type: "quantitative" },
-          y: { field: "y", type: "quantitative" },
+          x: { field: "x", type: "quantitative", title: axes.x ?? "x" },
+          y: { field: "y", type: "quantitative", title: axes.y ?? "y" },
           color: { field: "curve", type: "nominal", title: null },
         },
       },

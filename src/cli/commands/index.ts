@@ -6,6 +6,12 @@ export const commandModules: Array<() => Promise<{ register(program: Command): v
   () => import("./critical.js"),
   () => import("./hessian.js"),
   () => import("./demo.js"),
+  () => import("./lift.js"),
+  () => import("./layers.js"),
+  () => import("./prune-layer.js"),
+  () => import("./embed.js"),
+  () => import("./check.js"),
+  () => import("./truly-bad.js"),
   () => import("./count.js"),
   () => import("./reproduce.js"),
 ];
