@@ -3,8 +3,8 @@ import { readFileSync } from "node:fs";
 import { InputError } from "../util/errors.js";
 import { makeDataset, type Dataset } from "./dataset.js";
 
-/** An IDX array (MNIST format): dims and the values as float64 in C order. */
-export interface IdxArray { dims: number[]; data: Float64Array; dtype: string }
+/** An IDX array (MNIST format): dims and the values in C order (u8 files stay a Uint8Array view, others float64). */
+export interface IdxArray { dims: number[]; data: Float64Array | Uint8Array; dtype: string }
 
 const DTYPES: Record<number, { name: string; size: number }> = {
   0x08: { name: "u8", size: 1 }, 0x09: { name: "i8", size: 1 }, 0x0b: { name: "i16", size: 2 },
@@ -41,9 +41,9 @@ export function readIdx(bytes: Uint8Array, name = "idx"): IdxArray {
   if (!Number.isSafeInteger(count * t.size) || bytes.length - hdr !== count * t.size) {
     fail(`dims ${dims.join("×")} of ${t.name} need ${count * t.size} data bytes, file has ${bytes.length - hdr}`);
   }
+  if (t.name === "u8") return { dims, data: bytes.subarray(hdr, hdr + count), dtype: t.name };
   const data = new Float64Array(count);
   switch (t.name) {
-    case "u8": for (let i = 0; i < count; i++) data[i] = bytes[hdr + i]; break;
     case "i8": for (let i = 0; i < count; i++) data[i] = dv.getInt8(hdr + i); break;
     case "i16": for (let i = 0; i < count; i++) data[i] = dv.getInt16(hdr + 2 * i, false); break;
     case "i32": for (let i = 0; i < count; i++) data[i] = dv.getInt32(hdr + 4 * i, false); break;
@@ -68,14 +68,18 @@ export function writeIdxU8(dims: readonly number[], values: ArrayLike<number>): 
  * Pair an IDX image array (n×h×w or n×d, u8) with an IDX label array (n, values 0..classes−1) into a data set:
  * x = pixel/255 ∈ [0,1] (SPEC §1.1 inputs), y = one-hot with `classes` columns.
  */
-export function idxPairToDataset(images: IdxArray, labels: IdxArray, name = "idx", classes = 10): Dataset {
+export function idxPairToDataset(images: IdxArray, labels: IdxArray, name = "idx", classes = 10, limit?: number): Dataset {
   if (images.dims.length < 2) throw new InputError(`${name}: images must have at least 2 dimensions, got ${images.dims.join("×")}`);
   if (labels.dims.length !== 1) throw new InputError(`${name}: labels must be 1-D, got ${labels.dims.join("×")}`);
-  const n = images.dims[0];
+  let n = images.dims[0];
   if (labels.dims[0] !== n) throw new InputError(`${name}: ${n} images but ${labels.dims[0]} labels`);
   if (n === 0) throw new InputError(`${name}: no images`);
   const d = images.data.length / n;
-  const x = new Float64Array(images.data.length);
+  if (limit !== undefined) {
+    if (!Number.isInteger(limit) || limit < 1 || limit > n) throw new InputError(`${name}: cannot take ${limit} images out of ${n}`);
+    n = limit;
+  }
+  const x = new Float64Array(n * d);
   const scale = images.dtype === "u8" ? 1 / 255 : 1;
   for (let i = 0; i < x.length; i++) x[i] = images.data[i] * scale;
   const y = new Float64Array(n * classes);
@@ -84,12 +88,13 @@ export function idxPairToDataset(images: IdxArray, labels: IdxArray, name = "idx
     if (!Number.isInteger(c) || c < 0 || c >= classes) throw new InputError(`${name}: label ${i} is ${c}, expected 0..${classes - 1}`);
     y[i * classes + c] = 1;
   }
+  if (images.dtype === "u8") return { n, d, k: classes, x, y, name }; // pixels/255 are finite by construction
   return makeDataset(x, y, { n, d, k: classes }, name);
 }
 
 /** Load an images/labels IDX pair from disk (gzipped or raw) as a data set (x ∈ [0,1], one-hot y). */
-export function loadIdxPair(imagesPath: string, labelsPath: string, name?: string): Dataset {
-  return idxPairToDataset(readIdx(readFileOrFail(imagesPath), imagesPath), readIdx(readFileOrFail(labelsPath), labelsPath), name ?? imagesPath);
+export function loadIdxPair(imagesPath: string, labelsPath: string, name?: string, limit?: number): Dataset {
+  return idxPairToDataset(readIdx(readFileOrFail(imagesPath), imagesPath), readIdx(readFileOrFail(labelsPath), labelsPath), name ?? imagesPath, 10, limit);
 }
 
 function readFileOrFail(path: string): Uint8Array {

@@ -10,7 +10,7 @@ import { loadMnist } from "./mnist.js";
 import { loadIdxPair } from "./idx.js";
 import { parseIrisCsv } from "./iris.js";
 import { readNpy } from "../io/npy.js";
-import { makeDataset, splitDataset } from "./dataset.js";
+import { makeDataset } from "./dataset.js";
 
 /**
  * Resolve a data spec as used on the command line:
@@ -75,9 +75,8 @@ function loadFashionMnist(spec: string): Dataset {
     for (const f of [`${base}.gz`, base]) if (existsSync(join(dir, f))) return join(dir, f);
     throw new InputError(`fashion-mnist: no ${base}(.gz) in "${dir}" (install Debian's dataset-fashion-mnist or give the folder)`);
   };
-  const train = loadIdxPair(file("train-images-idx3-ubyte"), file("train-labels-idx1-ubyte"), "fashion-mnist");
+  const head = loadIdxPair(file("train-images-idx3-ubyte"), file("train-labels-idx1-ubyte"), "fashion-mnist", n);
   const test = loadIdxPair(file("t10k-images-idx3-ubyte"), file("t10k-labels-idx1-ubyte"), "fashion-mnist t10k");
-  const head = n === undefined ? train : splitDataset(train, n);
   return { ...head, name: n === undefined ? "fashion-mnist" : `fashion-mnist:${n}`, heldOut: test };
 }
 

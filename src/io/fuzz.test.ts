@@ -83,7 +83,7 @@ test("fuzz: npy", () => {
 
 test("fuzz: IDX raw and gzipped", () => {
   const raw = writeIdxU8([4, 3, 3], Array.from({ length: 36 }, (_, i) => (i * 37) % 256));
-  const check = (a: { dims: number[]; data: Float64Array }) => {
+  const check = (a: { dims: number[]; data: Float64Array | Uint8Array }) => {
     assert.equal(a.data.length, a.dims.reduce((x, y) => x * y, 1));
     for (const v of a.data) assert.ok(Number.isFinite(v));
   };
