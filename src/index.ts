@@ -7,3 +7,8 @@ export * from "./linalg/index.js";
 export * from "./nn/index.js";
 export * from "./data/index.js";
 export * from "./io/index.js";
+export * from "./optim/index.js";
+export * from "./depth/index.js";
+export * from "./embed/index.js";
+export * from "./analysis/index.js";
+export * from "./symmetry/index.js";

@@ -22,5 +22,5 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 main(process.argv).then((code) => {
-  process.exitCode = code;
+  if (code !== 0 || process.exitCode === undefined) process.exitCode = code;
 });

@@ -1,9 +1,27 @@
+import { readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { InputError } from "../util/errors.js";
 import { makeDataset, type Dataset } from "./dataset.js";
 
+/** Path of the bundled Fisher Iris CSV (data/iris.csv at the package root). */
+export function irisPath(): string {
+  return join(dirname(fileURLToPath(import.meta.url)), "..", "..", "data", "iris.csv");
+}
+
+/**
+ * Fisher's Iris data (SPEC §7 E5b): 150 rows, inputs = the four measurements in cm (as given, unscaled),
+ * targets = one-hot species (3 outputs), from the bundled data/iris.csv (header sepal_length,…,species).
+ */
+export function loadIris(path = irisPath()): Dataset {
+  let text: string;
+  try { text = readFileSync(path, "utf8"); } catch { throw new InputError(`Iris data not found at ${path}`); }
+  return parseIrisCsv(text, "iris");
+}
+
 /**
  * Parse the Iris CSV (header sepal_length,sepal_width,petal_length,petal_width,species; species as 0/1/2 or a
- * name): 4 inputs, 3 one-hot targets.
+ * name such as Iris-setosa, numbered in order of appearance): 4 inputs, 3 one-hot targets.
  */
 export function parseIrisCsv(text: string, name = "iris"): Dataset {
   const lines = text.split(/\r?\n/).filter((l) => l.trim() !== "");
@@ -24,6 +42,7 @@ export function parseIrisCsv(text: string, name = "iris"): Dataset {
     if (/^[0-2]$/.test(cells[4])) c = Number(cells[4]);
     else {
       const key = cells[4].toLowerCase().replace(/^iris-/, "");
+      if (!/^[a-z]+$/.test(key)) throw new InputError(`${name}: line ${i + 1}, species "${cells[4]}" is neither 0, 1, 2 nor a name`);
       if (!names.has(key)) names.set(key, names.size);
       c = names.get(key)!;
       if (c > 2) throw new InputError(`${name}: more than 3 species (line ${i + 1}: "${cells[4]}")`);

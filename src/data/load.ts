@@ -1,5 +1,4 @@
 import { existsSync, readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { join } from "node:path";
 import { InputError } from "../util/errors.js";
 import { parseDataCsv } from "./csv.js";
@@ -8,7 +7,7 @@ import { parseDataJson } from "./json.js";
 import { grid1d } from "./synthetic.js";
 import { loadMnist } from "./mnist.js";
 import { loadIdxPair } from "./idx.js";
-import { parseIrisCsv } from "./iris.js";
+import { loadIris } from "./iris.js";
 import { readNpy } from "../io/npy.js";
 import { makeDataset } from "./dataset.js";
 
@@ -28,7 +27,7 @@ export function loadDataset(spec: string): Dataset {
     return loadMnist(c === "" ? undefined : count(c, spec));
   }
   if (spec === "fashion-mnist" || spec.startsWith("fashion-mnist:")) return loadFashionMnist(spec);
-  if (spec === "iris") return parseIrisCsv(readText(IRIS_PATH), "iris");
+  if (spec === "iris") return loadIris();
   if (spec.startsWith("npy:")) {
     const parts = spec.slice(4).split(":");
     if (parts.length !== 2) throw new InputError(`data spec "${spec}": expected npy:<x.npy>:<y.npy>`);
@@ -53,9 +52,6 @@ export function loadDataset(spec: string): Dataset {
   if (spec.toLowerCase().endsWith(".json")) return parseDataJson(text, spec);
   throw new InputError(`data "${spec}": unknown format (expected a .csv or .json file, grid:<target>:<n>, mnist:<count>, fashion-mnist:<dir>:<count>, iris or npy:<x.npy>:<y.npy>)`);
 }
-
-/** Bundled Iris CSV (package root data/iris.csv). */
-export const IRIS_PATH = fileURLToPath(new URL("../../data/iris.csv", import.meta.url));
 
 /** Default folder of Debian's dataset-fashion-mnist package. */
 export const FASHION_MNIST_DIR = "/usr/share/datasets/fashion-mnist";

@@ -9,6 +9,10 @@ export function gemmPure(
   b: Float64Array, offB: number, ldb: number,
   beta: number, c: Float64Array, offC: number, ldc: number,
 ): void {
+  if (transB && k > 0 && alpha !== 0) {
+    gemmDotForm(transA, m, n, k, alpha, a, offA, lda, b, offB, ldb, beta, c, offC, ldc);
+    return;
+  }
   // scale C by beta
   for (let i = 0; i < m; i++) {
     const ci = offC + i * ldc;
@@ -62,6 +66,25 @@ export function gemmPure(
         for (let p = 0; p < k; p++) s += a[offA + p * lda + i] * b[bj + p];
         c[ci + j] += alpha * s;
       }
+    }
+  }
+}
+
+/** op(B) = Bᵀ: every C entry is one dot product, so β is applied in the same pass (no pre-scaling sweep). */
+function gemmDotForm(
+  transA: boolean, m: number, n: number, k: number, alpha: number,
+  a: Float64Array, offA: number, lda: number, b: Float64Array, offB: number, ldb: number,
+  beta: number, c: Float64Array, offC: number, ldc: number,
+): void {
+  const sa = transA ? lda : 1; // stride of A along p
+  for (let i = 0; i < m; i++) {
+    const ci = offC + i * ldc;
+    const ai = transA ? offA + i : offA + i * lda;
+    for (let j = 0; j < n; j++) {
+      const bj = offB + j * ldb;
+      let s = 0;
+      for (let p = 0; p < k; p++) s += a[ai + p * sa] * b[bj + p];
+      c[ci + j] = beta === 0 ? alpha * s : alpha * s + beta * c[ci + j];
     }
   }
 }

@@ -1,0 +1,36 @@
+import type { Command } from "commander";
+import { saveNet } from "../../io/files.js";
+import { refineCritical } from "../../optim/refine.js";
+import { certificateJson, certificateText, dataFlag, netFlag } from "../common.js";
+import { progress } from "../progress.js";
+import { num, printJson } from "../run.js";
+
+/** `embedscape critical`: refine a net to a critical point (minimum or saddle) and print its certificate. */
+export function register(program: Command): void {
+  program
+    .command("critical")
+    .description("converge to the nearest critical point (minimum or saddle) and certify it: loss, ‖∇R‖, Hessian inertia")
+    .option("--net <file>", "starting net")
+    .option("--data <spec>", "data: .csv/.json file or spec")
+    .option("--tol <g>", "target ‖∇R‖₂", "1e-12")
+    .option("--max-iter <n>", "maximum Levenberg–Marquardt iterations", "100")
+    .option("--zero-tol <tau>", "absolute zero tolerance τ for the inertia (default 100·‖H‖·P·ε)")
+    .option("--out <file>", "write the critical point here")
+    .option("--eigenvalues", "include the Hessian eigenvalues")
+    .option("--json", "print the certificate as JSON")
+    .action((f: { net?: string; data?: string; tol: string; maxIter: string; zeroTol?: string; out?: string; eigenvalues?: boolean; json?: boolean }) => {
+      const net = netFlag("--net", f.net);
+      const data = dataFlag("--data", f.data, net);
+      const maxIter = num("--max-iter", f.maxIter, { int: true, min: 0 });
+      const bar = progress(maxIter, "critical");
+      const cert = refineCritical(net, data, {
+        tol: num("--tol", f.tol, { positive: true }), maxIter,
+        tolerance: f.zeroTol === undefined ? undefined : num("--zero-tol", f.zeroTol, { min: 0 }),
+        onIteration: (it, loss, gn) => bar.update(it, { loss, grad: gn }),
+      });
+      bar.stop();
+      if (f.out) saveNet(f.out, cert.net);
+      if (f.json) printJson(certificateJson(cert, f.eigenvalues));
+      else process.stdout.write(certificateText(cert) + (f.eigenvalues ? `\neigenvalues ${Array.from(cert.eigenvalues, (l) => l.toExponential(6)).join(" ")}` : "") + (f.out ? `\nwritten to ${f.out}` : "") + "\n");
+    });
+}

@@ -1,0 +1,25 @@
+import type { Command } from "commander";
+import { linearizationReport } from "../../depth/linearization.js";
+import { dataFlag, netFlag } from "../common.js";
+import { printJson } from "../run.js";
+
+/** `embedscape layers`: per hidden layer, the fraction of neurons linear on the data and their margins (SPEC §4.2). */
+export function register(program: Command): void {
+  program
+    .command("layers")
+    .description("layer linearization per hidden layer: fraction of neurons acting linearly on the data and margins to the kinks")
+    .option("--net <file>", "the net")
+    .option("--data <spec>", "data: .csv/.json file or spec")
+    .option("--neurons", "include every neuron (piece, margin) in the JSON")
+    .option("--json", "print as JSON")
+    .action((f: { net?: string; data?: string; neurons?: boolean; json?: boolean }) => {
+      const net = netFlag("--net", f.net);
+      const data = dataFlag("--data", f.data, net);
+      const rep = linearizationReport(net, data);
+      if (f.json) printJson({ activation: net.arch.activation, widths: net.arch.widths, n: data.n, layers: rep.map((r) => (f.neurons ? r : { ...r, neurons: undefined })) });
+      else {
+        process.stdout.write(`layer  width  linear  fraction  min margin (linear)  median margin  prunable\n`);
+        for (const r of rep) process.stdout.write(`${String(r.layer).padEnd(6)} ${String(r.width).padEnd(6)} ${String(r.linearCount).padEnd(7)} ${r.linearFraction.toFixed(3).padEnd(9)} ${String(r.minLinearMargin === null ? "—" : r.minLinearMargin.toPrecision(4)).padEnd(20)} ${String(r.medianMargin === null ? "—" : r.medianMargin.toPrecision(4)).padEnd(14)} ${r.linearized ? "yes" : "no"}\n`);
+      }
+    });
+}

@@ -1,0 +1,92 @@
+import type { Command } from "commander";
+import { saveNet } from "../../io/files.js";
+import { activation } from "../../nn/activations.js";
+import { approximateInsertion } from "../../depth/approximate.js";
+import { checkLift, checkLiftOutputs } from "../../depth/checks.js";
+import { liftNet, liftedSetDimension } from "../../depth/lift.js";
+import { InputError } from "../../util/errors.js";
+import { dataFlag, netFlag } from "../common.js";
+import { num, printJson } from "../run.js";
+
+interface LiftFlags {
+  net?: string; data?: string; after?: string; width?: string; margin: string; A?: string; c?: string; pieces?: string;
+  approximate?: boolean; scale: string; inertia?: boolean; out?: string; json?: boolean;
+}
+
+function numberList(flag: string, s: string | undefined): number[] | undefined {
+  if (s === undefined) return undefined;
+  const v = s.split(/[,\s;]+/).filter((t) => t !== "").map(Number);
+  if (v.length === 0 || v.some((x) => !Number.isFinite(x))) throw new InputError(`${flag} needs a comma-separated list of numbers, got "${s}"`);
+  return v;
+}
+
+/** ±∞ survive JSON as the strings "inf" / "-inf". */
+function jsonBound(x: number): number | string {
+  return x === Infinity ? "inf" : x === -Infinity ? "-inf" : x;
+}
+
+/** `embedscape lift`: critical lifting (SPEC §4.2) — insert a layer that is affine on the data, outputs and criticality preserved. */
+export function register(program: Command): void {
+  program
+    .command("lift")
+    .description("insert a hidden layer that acts affinely on the training inputs (critical lifting, SPEC §4.2): same outputs, critical points stay critical")
+    .option("--net <file>", "the shallower net θ_A")
+    .option("--data <spec>", "training data: .csv/.json file or spec")
+    .option("--after <q>", "insert after layer q (0 = right after the input, L−1 = right before the output)")
+    .option("--width <m>", "width m′ of the inserted layer")
+    .option("--margin <M>", "distance of every inserted pre-activation to the kinks", "1")
+    .option("--A <list>", "inserted weights A, m′×m_q row-major, comma-separated (default: identity rows)")
+    .option("--c <list>", "inserted bias c (default: shifted into the affine piece with the margin)")
+    .option("--pieces <list>", "per inserted neuron, index of the activation's affine piece (ReLU: 0 = dead, 1 = active)")
+    .option("--approximate", "smooth activations (tanh, sigmoid, softplus, gelu): near-identity insertion, APPROXIMATE, errors measured")
+    .option("--scale <s>", "scale of the near-identity insertion", "1e-3")
+    .option("--inertia", "also compute the Hessian inertia before and after (dense; default when the deep net has ≤ 800 parameters)")
+    .option("--out <file>", "where to write the deeper net")
+    .option("--json", "print the result as JSON")
+    .action((f: LiftFlags) => {
+      const net = netFlag("--net", f.net);
+      const data = dataFlag("--data", f.data, net);
+      if (f.after === undefined) throw new InputError("--after is required (layer index q after which to insert)");
+      if (f.width === undefined) throw new InputError("--width is required (width of the inserted layer)");
+      const after = num("--after", f.after, { int: true, min: 0 });
+      const width = num("--width", f.width, { int: true, min: 1 });
+      const act = activation(net.arch.activation);
+      if (f.approximate || act.affinePieces.length === 0) {
+        if (!f.approximate) throw new InputError(`activation ${act.name} has no affine piece, so no exact critical lifting exists; pass --approximate for a near-identity insertion with measured error`);
+        const r = approximateInsertion(net, data, { after, width, scale: num("--scale", f.scale, { positive: true }) });
+        if (f.out) saveNet(f.out, r.net);
+        const res = { approximate: true, exact: false, widths: r.net.arch.widths, after, width, scale: r.scale, outputErrorTrain: r.outputErrorTrain, outputErrorBeyond: r.outputErrorBeyond, lossShallow: r.lossShallow, lossDeep: r.lossDeep, gradNormShallow: r.gradNormShallow, gradNormDeep: r.gradNormDeep, out: f.out ?? null };
+        if (f.json) printJson(res);
+        else process.stdout.write(`APPROXIMATE near-identity insertion (${act.name} has no affine piece): ${res.widths.join("-")}\nmax |Δf| on data ${res.outputErrorTrain.toExponential(3)}, beyond ${res.outputErrorBeyond.toExponential(3)}\nR ${res.lossShallow} → ${res.lossDeep}; ‖∇R‖ ${res.gradNormShallow.toExponential(3)} → ${res.gradNormDeep.toExponential(3)}\n${f.out ? `written to ${f.out}\n` : ""}`);
+        return;
+      }
+      const lift = liftNet(net, data, {
+        after, width, margin: num("--margin", f.margin, { positive: true }),
+        A: numberList("--A", f.A), c: numberList("--c", f.c), pieces: numberList("--pieces", f.pieces),
+      });
+      const withInertia = f.inertia ?? lift.net.theta.length <= 800;
+      const chk = withInertia ? checkLift(net, lift.net, data) : checkLiftOutputs(net, lift.net, data);
+      const dim = liftedSetDimension(lift);
+      if (f.out) saveNet(f.out, lift.net);
+      const res = {
+        exact: lift.exact, approximate: false, widths: lift.net.arch.widths, after, width, margin: lift.margin, neuronMargins: lift.neuronMargins,
+        violations: lift.violations, pieces: lift.pieces.map((p) => ({ ...p, lo: jsonBound(p.lo), hi: jsonBound(p.hi) })), holdsEverywhere: lift.holdsEverywhere, factorResidual: lift.factorResidual,
+        A: lift.A, c: lift.c, B: lift.B, d: lift.d,
+        liftedSet: { dimension: dim.dimension, parameters: dim.parameters, equalityConstraints: dim.constraints, constraintRank: dim.constraintRank, collapseSurjective: dim.collapseSurjective, strictInequalities: dim.inequalities(data.n) },
+        checks: chk, out: f.out ?? null,
+      };
+      if (f.json) printJson(res);
+      else {
+        const c = chk as Partial<ReturnType<typeof checkLift>> & ReturnType<typeof checkLiftOutputs>;
+        process.stdout.write([
+          `critical lifting ${net.arch.widths.join("-")} → ${lift.net.arch.widths.join("-")} (inserted after layer ${after}, width ${width})`,
+          `margin to the kinks ${lift.margin.toPrecision(6)}; affine beyond the data: ${lift.holdsEverywhere ? "yes (every input)" : "only guaranteed on the data"}`,
+          `max |Δf| on data ${c.outputDiffTrain.toExponential(3)}, on ${c.probeCount} probes beyond ${c.outputDiffBeyond.toExponential(3)}`,
+          `‖∇R‖ ${c.gradNormShallow.toExponential(3)} → ${c.gradNormDeep.toExponential(3)}`,
+          c.inertiaShallow && c.inertiaDeep ? `inertia (${c.inertiaShallow.neg}, ${c.inertiaShallow.zero}, ${c.inertiaShallow.pos}) → (${c.inertiaDeep.neg}, ${c.inertiaDeep.zero}, ${c.inertiaDeep.pos})` : "inertia not computed (use --inertia)",
+          `lifted set: dimension ${dim.dimension} (${dim.parameters} new parameters, ${dim.constraintRank} independent equations, ${dim.inequalities(data.n)} strict inequalities)`,
+          ...(f.out ? [`written to ${f.out}`] : []),
+        ].join("\n") + "\n");
+      }
+    });
+}

@@ -1,0 +1,53 @@
+import { existsSync } from "node:fs";
+import type { Dataset } from "../data/dataset.js";
+import { loadDataset } from "../data/load.js";
+import { loadNet, type LoadNetOptions } from "../io/files.js";
+import type { Net } from "../nn/arch.js";
+import { checkCompatible } from "../nn/evaluator.js";
+import type { Certificate } from "../optim/refine.js";
+import { InputError } from "../util/errors.js";
+
+/** Load the net named by a required flag (`opts` gives the architecture for a bare-θ .npy or a foreign safetensors file). */
+export function netFlag(flag: string, path: string | undefined, opts?: LoadNetOptions): Net {
+  if (!path) throw new InputError(`${flag} is required (a .json, .safetensors or .npy net file)`);
+  if (!existsSync(path)) throw new InputError(`${flag}: file "${path}" does not exist`);
+  return loadNet(path, opts);
+}
+
+/** Load the data named by a required flag and check it against the net's input/output sizes. */
+export function dataFlag(flag: string, spec: string | undefined, net?: Net): Dataset {
+  if (!spec) throw new InputError(`${flag} is required (a .csv/.json file or a data spec such as grid:cos2x:9)`);
+  const data = loadDataset(spec);
+  if (net) checkCompatible(net.arch, data);
+  return data;
+}
+
+/** The certificate as the stable JSON contract of `critical` (fields may be added, never renamed). */
+export function certificateJson(c: Certificate, withEigenvalues = false): Record<string, unknown> {
+  return {
+    loss: c.loss,
+    gradNorm: c.gradNorm,
+    inertia: { neg: c.inertia.neg, zero: c.inertia.zero, pos: c.inertia.pos },
+    tolerance: c.inertia.tolerance,
+    gap: c.inertia.gap,
+    clear: c.inertia.clear,
+    iterations: c.iterations,
+    converged: c.converged,
+    reason: c.reason,
+    parameters: c.net.theta.length,
+    ...(withEigenvalues ? { eigenvalues: Array.from(c.eigenvalues) } : {}),
+  };
+}
+
+/** Human-readable certificate lines. */
+export function certificateText(c: Certificate): string {
+  const g = c.inertia.gap;
+  return [
+    `loss        ${c.loss.toPrecision(15)}`,
+    `‖∇R‖₂       ${c.gradNorm.toExponential(3)}${c.converged ? "  (converged)" : c.iterations ? `  (not converged: ${c.reason})` : ""}`,
+    `inertia     (n₋, n₀, n₊) = (${c.inertia.neg}, ${c.inertia.zero}, ${c.inertia.pos})  over P = ${c.net.theta.length} parameters`,
+    `zero tol τ  ${c.inertia.tolerance.toExponential(3)}`,
+    `gap         largest |λ| counted zero: ${g.largestZero === null ? "none" : g.largestZero.toExponential(3)}; smallest non-zero: ${g.smallestNonzero === null ? "none" : g.smallestNonzero.toExponential(3)}${c.inertia.clear ? " (clear-cut)" : " (NOT clear-cut: the count depends on τ)"}`,
+    `iterations  ${c.iterations}`,
+  ].join("\n");
+}

@@ -1,0 +1,92 @@
+import type { TopLevelSpec } from "vega-lite";
+import { vegaLiteSvg } from "./svg.js";
+
+const SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json";
+const NEG = "#2563eb", POS = "#dc2626"; // the papers' colours: blue negative, red positive
+
+/**
+ * Sorted |eigenvalue| against index on a log axis, coloured by sign, with the zero threshold τ
+ * as a dashed rule (the plot of SPEC §7 E5). Exact zeros are drawn at τ/10 so they stay visible.
+ */
+export function spectrumPlot(eigenvalues: ArrayLike<number>, tau: number, title = "Hessian spectrum"): Promise<string> {
+  const vals = Array.from(eigenvalues).sort((a, b) => Math.abs(b) - Math.abs(a));
+  const floor = tau / 10;
+  const values = vals.map((l, i) => ({
+    index: i + 1,
+    abs: Math.max(Math.abs(l), floor),
+    sign: Math.abs(l) <= tau ? "zero (|λ| ≤ τ)" : l < 0 ? "negative" : "positive",
+    lambda: l,
+  }));
+  const spec: TopLevelSpec = {
+    $schema: SCHEMA, title, width: 420, height: 240,
+    layer: [
+      {
+        data: { values },
+        mark: { type: "point", filled: true, size: 45 },
+        encoding: {
+          x: { field: "index", type: "quantitative", title: "index (sorted by |λ|)" },
+          y: { field: "abs", type: "quantitative", scale: { type: "log" }, title: "|λ|" },
+          color: {
+            field: "sign", type: "nominal", title: null,
+            scale: { domain: ["negative", "positive", "zero (|λ| ≤ τ)"], range: [NEG, POS, "#6b7280"] },
+          },
+          tooltip: [{ field: "lambda", type: "quantitative", format: ".3e" }],
+        },
+      },
+      {
+        data: { values: [{ tau }] },
+        mark: { type: "rule", strokeDash: [5, 4], color: "#111" },
+        encoding: { y: { field: "tau", type: "quantitative" } },
+      },
+    ],
+  };
+  return vegaLiteSvg(spec);
+}
+
+/** A loss (or any positive quantity) curve against step on log–log or lin–log axes; one line per series. */
+export function curvePlot(
+  series: Array<{ name: string; points: Array<{ step: number; value: number }> }>,
+  opts: { title?: string; yTitle?: string; xTitle?: string; logX?: boolean; logY?: boolean; width?: number; height?: number } = {},
+): Promise<string> {
+  const values = series.flatMap((s) => s.points.filter((p) => !opts.logY || p.value > 0).map((p) => ({ series: s.name, step: opts.logX ? Math.max(p.step, 1) : p.step, value: p.value })));
+  const spec: TopLevelSpec = {
+    $schema: SCHEMA, title: opts.title ?? "", width: opts.width ?? 420, height: opts.height ?? 240,
+    data: { values },
+    mark: { type: "line", strokeWidth: 1.6 },
+    encoding: {
+      x: { field: "step", type: "quantitative", title: opts.xTitle ?? "step", scale: { type: opts.logX ? "log" : "linear" } },
+      y: { field: "value", type: "quantitative", title: opts.yTitle ?? "loss", scale: { type: opts.logY === false ? "linear" : "log" } },
+      color: series.length > 1 ? { field: "series", type: "nominal", title: null } : { value: "#1f2937" },
+    },
+  };
+  return vegaLiteSvg(spec);
+}
+
+/** Data points and one or more fitted curves y(x) for 1-D inputs. */
+export function fitPlot(
+  data: Array<{ x: number; y: number }>,
+  curves: Array<{ name: string; points: Array<{ x: number; y: number }> }>,
+  title = "fit",
+  axes: { x?: string; y?: string } = {},
+): Promise<string> {
+  const spec: TopLevelSpec = {
+    $schema: SCHEMA, title, width: 420, height: 240,
+    layer: [
+      {
+        data: { values: curves.flatMap((c) => c.points.map((p) => ({ ...p, curve: c.name }))) },
+        mark: { type: "line", strokeWidth: 2 },
+        encoding: {
+          x: { field: "x", type: "quantitative", title: axes.x ?? "x" },
+          y: { field: "y", type: "quantitative", title: axes.y ?? "y" },
+          color: { field: "curve", type: "nominal", title: null },
+        },
+      },
+      {
+        data: { values: data },
+        mark: { type: "point", filled: true, color: "#111", size: 50 },
+        encoding: { x: { field: "x", type: "quantitative" }, y: { field: "y", type: "quantitative" } },
+      },
+    ],
+  };
+  return vegaLiteSvg(spec);
+}
