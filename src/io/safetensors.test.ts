@@ -97,18 +97,31 @@ test("malformed safetensors files give one-line InputErrors naming the problem",
   }
 });
 
-test("PyTorch nn.Sequential loads an embedscape safetensors file and computes the same outputs", { skip: torchMissing }, () => {
+test("PyTorch nn.Sequential loads embedscape safetensors files (every activation, depth 2–4) with the same outputs", { skip: torchMissing }, () => {
   const dir = mkdtempSync(join(tmpdir(), "es-torch-"));
-  const net = initNet(makeArch([2, 7, 5, 3], "tanh", "mse"), { seed: 11 });
-  saveNet(join(dir, "n.safetensors"), net);
-  const xs = [[-1, 0.5], [0.3, 2], [1.7, -0.2], [0, 0]];
+  const nets = [
+    initNet(makeArch([2, 7, 5, 3], "tanh", "mse"), { seed: 11 }),
+    initNet(makeArch([2, 4, 3], "relu", "cross-entropy"), { seed: 12 }),
+    initNet(makeArch([2, 3, 3, 3, 1], "sigmoid", "mse"), { seed: 13 }),
+    initNet(makeArch([2, 5, 2], "softplus", "mse"), { seed: 14 }),
+    initNet(makeArch([2, 5, 2], "gelu", "mse"), { seed: 15 }),
+    initNet(makeArch([2, 5, 2], "leaky-relu:0.2", "mse"), { seed: 16 }),
+    initNet(makeArch([2, 5, 2], "hardtanh", "mse"), { seed: 17, scheme: "normal", scale: 3 }),
+    initNet(makeArch([2, 2], "identity", "mse"), { seed: 18 }),
+  ];
+  const paths = nets.map((n, i) => { const p = join(dir, `n${i}.safetensors`); saveNet(p, n); return p; });
+  const xs = [[-1, 0.5], [0.3, 2], [1.7, -0.2], [0, 0], [-2.5, -1.5]];
   writeFileSync(join(dir, "x.json"), JSON.stringify(xs));
-  const out = JSON.parse(execFileSync(PY, [SCRIPT, "load", join(dir, "n.safetensors"), join(dir, "x.json")], { encoding: "utf8" })) as number[][];
-  const mine = predict(net.arch, net.theta, Float64Array.from(xs.flat()), xs.length);
-  let maxDiff = 0;
-  out.flat().forEach((v, i) => { maxDiff = Math.max(maxDiff, Math.abs(v - mine[i])); });
-  assert.equal(out.flat().length, mine.length);
-  assert.ok(maxDiff <= 1e-14, `max |torch − embedscape| = ${maxDiff}`);
+  const outs = JSON.parse(execFileSync(PY, [SCRIPT, "load", join(dir, "x.json"), ...paths], { encoding: "utf8" })) as number[][][];
+  nets.forEach((net, k) => {
+    const mine = predict(net.arch, net.theta, Float64Array.from(xs.flat()), xs.length);
+    const theirs = outs[k].flat();
+    assert.equal(theirs.length, mine.length);
+    let maxDiff = 0;
+    theirs.forEach((v, i) => { maxDiff = Math.max(maxDiff, Math.abs(v - mine[i])); });
+    if (process.env.IO_VERBOSE) console.log(`${net.arch.activation}: max |torch − embedscape| = ${maxDiff}`);
+    assert.ok(maxDiff <= 1e-13, `${net.arch.activation}: max |torch − embedscape| = ${maxDiff}`);
+  });
 });
 
 for (const dtype of ["F64", "F32"]) {

@@ -1,7 +1,8 @@
 """Test fixture: a hand-written safetensors reader/writer (json + struct + torch.frombuffer; the `safetensors`
 package is not needed) used to cross-check embedscape's files against a real PyTorch nn.Sequential.
 
-usage: torch_safetensors.py load NET.safetensors X.json   -> prints JSON list of outputs of the loaded model on X
+usage: torch_safetensors.py load X.json NET.safetensors... -> prints a JSON list: per net, the outputs of the loaded
+                                                             nn.Sequential on the inputs X
        torch_safetensors.py save OUT.safetensors          -> writes a seeded nn.Sequential(Linear(2,3), Tanh, Linear(3,1))
                                                              (F32 or F64 per argv[3]) and prints its outputs on a grid
 """
@@ -38,22 +39,30 @@ def write_safetensors(path, tensors, meta):
         f.write(struct.pack("<Q", len(h)) + h + b"".join(blobs))
 
 
-ACT = {"tanh": nn.Tanh, "relu": nn.ReLU, "sigmoid": nn.Sigmoid, "identity": nn.Identity}
+def act_module(name):
+    if name.startswith("leaky-relu"):
+        return nn.LeakyReLU(float(name.split(":")[1]) if ":" in name else 0.01)
+    return {"tanh": nn.Tanh, "relu": nn.ReLU, "sigmoid": nn.Sigmoid, "identity": nn.Identity,
+            "softplus": nn.Softplus, "gelu": nn.GELU, "hardtanh": nn.Hardtanh}[name]()
+
 
 if sys.argv[1] == "load":
-    sd, meta = read_safetensors(sys.argv[2])
-    arch = json.loads(meta["embedscape"])
-    w = arch["widths"]
-    mods = []
-    for i in range(len(w) - 1):
-        mods.append(nn.Linear(w[i], w[i + 1], dtype=torch.float64))
-        if i < len(w) - 2:
-            mods.append(ACT[arch["activation"]]())
-    model = nn.Sequential(*mods)
-    model.load_state_dict(sd, strict=True)  # raises on missing/unexpected keys or wrong shapes
-    x = torch.tensor(json.load(open(sys.argv[3])), dtype=torch.float64)
-    with torch.no_grad():
-        print(json.dumps(model(x).tolist()))
+    x = torch.tensor(json.load(open(sys.argv[2])), dtype=torch.float64)
+    results = []
+    for path in sys.argv[3:]:
+        sd, meta = read_safetensors(path)
+        arch = json.loads(meta["embedscape"])
+        w = arch["widths"]
+        mods = []
+        for i in range(len(w) - 1):
+            mods.append(nn.Linear(w[i], w[i + 1], dtype=torch.float64))
+            if i < len(w) - 2:
+                mods.append(act_module(arch["activation"]))
+        model = nn.Sequential(*mods)
+        model.load_state_dict(sd, strict=True)  # raises on missing/unexpected keys or wrong shapes
+        with torch.no_grad():
+            results.append(model(x).tolist())
+    print(json.dumps(results))
 else:
     torch.manual_seed(0)
     dtype = DT[sys.argv[3]]
