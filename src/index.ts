@@ -7,3 +7,4 @@ export * from "./linalg/index.js";
 export * from "./nn/index.js";
 export * from "./data/index.js";
 export * from "./io/index.js";
+export * from "./spectrum/index.js";
