@@ -56,7 +56,7 @@ const ref: Record<string, number> = {};
 if (!havePy) process.stderr.write("bench: /usr/bin/python3 with torch or ../shared/bench not found; ratios skipped\n");
 else {
   for (const t of [1, 2]) {
-    for (const r of py("bench_dgemm.py", [], t)) if (r.bench === "dgemm" && r.n === 1024 && String(r.impl).startsWith("numpy")) ref.dgemm = Math.max(ref.dgemm ?? 0, r.gflops as number);
+    for (const r of py("bench_dgemm.py", [], t)) if (r.bench === "dgemm" && r.n === 1024 && String(r.impl).startsWith("numpy")) ref.dgemm1024 = Math.max(ref.dgemm1024 ?? 0, r.gflops as number);
     for (const r of py("bench_train.py", ["--nets", "a,b,mnist_ce"], t)) if (r.bench === "train") { const k = `train_${r.net === "mnist_ce" ? "mnist_ce" : r.net}`; ref[k] = Math.max(ref[k] ?? 0, r.steps_per_s as number); }
     if (t === 2 && quick) continue;
     const nets = quick ? "b" : "b,d";

@@ -139,9 +139,11 @@ export class Evaluator {
    * directions of one layer m are processed B at a time with all B·n R-rows stacked, so every
    * R-forward/R-backward product is one GEMM (rows indexed (sample, direction)). Only the blocks
    * H[layers ≥ m, layer m] are computed (the backward R-pass stops at layer m) and mirrored by
-   * symmetry; the diagonal blocks are symmetrised. Same numbers as `hessianByColumns` to rounding.
+   * symmetry; the diagonal blocks are symmetrised. Same numbers as `hessian` to rounding.
+   * Measured slower than `hessian` on the bench nets so far (its element-wise passes and buffer
+   * allocation dominate), so `hessian` keeps the per-column path until this is tuned.
    */
-  hessian(theta: Float64Array, out = new Float64Array(this.P * this.P), onColumn?: (j: number) => void): Float64Array {
+  hessianBatched(theta: Float64Array, out = new Float64Array(this.P * this.P), onColumn?: (j: number) => void): Float64Array {
     this.at(theta);
     const P = this.P, n = this.data.n;
     const maxw = Math.max(...this.widths);
@@ -165,11 +167,14 @@ export class Evaluator {
     return out;
   }
 
-  /** The dense Hessian by one unit-direction R-op per column, symmetrised (the reference for `hessian`). */
-  hessianByColumns(theta: Float64Array, out = new Float64Array(this.P * this.P)): Float64Array {
+  /** The dense Hessian ∇²R(θ) (P×P row-major), one exact unit-direction R-op per column, symmetrised. */
+  hessian(theta: Float64Array, out = new Float64Array(this.P * this.P), onColumn?: (j: number) => void): Float64Array {
     this.at(theta);
     const P = this.P;
-    for (let j = 0; j < P; j++) this.rop(this.cached, null, j, out.subarray(j * P, (j + 1) * P));
+    for (let j = 0; j < P; j++) {
+      this.rop(this.cached, null, j, out.subarray(j * P, (j + 1) * P));
+      onColumn?.(j);
+    }
     symmetrizeInPlace(out, P);
     return out;
   }

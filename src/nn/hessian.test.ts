@@ -29,9 +29,9 @@ for (const act of [...ACTIVATION_NAMES, "leaky-relu:0.2"]) {
         const net = initNet(arch, { seed: 5 + ai, scheme: "normal", scale: 0.8 });
         const ev = new Evaluator(arch, data);
         const P = ev.P;
-        const ref = ev.hessianByColumns(net.theta);
+        const ref = ev.hessian(net.theta);
         const seen = new Set<number>();
-        const h = ev.hessian(net.theta, undefined, (j) => seen.add(j));
+        const h = ev.hessianBatched(net.theta, undefined, (j) => seen.add(j));
         assert.equal(seen.size, P, "every direction reported once");
         let scale = 0, diff = 0;
         for (let i = 0; i < P * P; i++) { scale = Math.max(scale, Math.abs(ref[i])); diff = Math.max(diff, Math.abs(h[i] - ref[i])); }
