@@ -49,7 +49,7 @@ function py(script: string, extra: string[], t: number): Row[] {
 }
 
 const ours: Record<string, Row | null> = {};
-for (const c of ["calib", "dgemm1024", "train_a", "train_b", "train_mnist_ce", "hessian_b", "hessian_d", ...(quick ? [] : ["hessian_c"])]) ours[c] = child(c);
+for (const c of ["calib", "dgemm1024", "train_a", "train_b", "train_mnist_ce", "hessian_b", "hessian_d", ...(args.includes("--large") ? ["hessian_c"] : [])]) ours[c] = child(c);
 
 const havePy = benchDir !== undefined && existsSync(python) && spawnSync(python, ["-c", "import torch"]).status === 0;
 const ref: Record<string, number> = {};
