@@ -6,6 +6,7 @@ export {
   layout, paramCount, layerViews, makeArch, parseWidths, createNet, initNet, describeArch,
 } from "./arch.js";
 export { Evaluator, checkCompatible } from "./evaluator.js";
+export { hessianTwoLayer } from "./hessian-two-layer.js";
 export { lossValue, gradient, hvp, hessian, predict } from "./functions.js";
 export { erf, erfc, normalCdf, normalPdf } from "./special.js";
 export { fixtureA, fixtureB, fixtureC, fixtureD, fixtureE } from "./fixtures.js";
