@@ -2,16 +2,22 @@ import { existsSync } from "node:fs";
 import type { Dataset } from "../data/dataset.js";
 import { loadDataset } from "../data/load.js";
 import { loadNet } from "../io/files.js";
+import { parseNetSpec } from "../io/net-spec.js";
 import type { Net } from "../nn/arch.js";
 import { checkCompatible } from "../nn/evaluator.js";
 import type { Certificate } from "../optim/refine.js";
 import { InputError } from "../util/errors.js";
 
-/** Load the net named by a required flag. */
+/**
+ * Load the net named by a required flag: a .json, .safetensors or .npy file. What a file lacks (a .npy θ's
+ * architecture; a foreign safetensors file's activation and loss) is appended with '@': theta.npy@1-50-1@tanh@mse.
+ */
 export function netFlag(flag: string, path: string | undefined): Net {
-  if (!path) throw new InputError(`${flag} is required (a .json or .safetensors net file)`);
-  if (!existsSync(path)) throw new InputError(`${flag}: file "${path}" does not exist`);
-  return loadNet(path);
+  if (!path) throw new InputError(`${flag} is required (a .json, .safetensors or .npy net file)`);
+  if (existsSync(path)) return loadNet(path);
+  const spec = parseNetSpec(path);
+  if (!existsSync(spec.path)) throw new InputError(`${flag}: file "${spec.path}" does not exist`);
+  return loadNet(spec.path, spec.opts);
 }
 
 /** Load the data named by a required flag and check it against the net's input/output sizes. */

@@ -3,11 +3,17 @@ import { dirname } from "node:path";
 import type { Net } from "../nn/arch.js";
 import { InputError } from "../util/errors.js";
 import { netFromJson, netToJson } from "./net-json.js";
+import { loadThetaNpy, saveThetaNpy } from "./npy.js";
+import { netFromSafetensors, netToSafetensors, resolveArch, type NetLoadOptions } from "./safetensors.js";
 
-/** Load a net, choosing the format by extension (.json; more formats register below). */
-export function loadNet(path: string): Net {
+/**
+ * Load a net, choosing the format by extension (.json, .safetensors, .npy; more via registerNetFormat).
+ * `opts` supplies what the file lacks: the architecture of a .npy θ, the activation/loss of a safetensors file
+ * written without embedscape metadata; where the file does say it, a conflicting option is an error.
+ */
+export function loadNet(path: string, opts: NetLoadOptions = {}): Net {
   const lower = path.toLowerCase();
-  for (const f of formats) if (lower.endsWith(f.ext)) return f.load(readBytes(path), path);
+  for (const f of formats) if (lower.endsWith(f.ext)) return f.load(readBytes(path), path, opts);
   throw new InputError(`net "${path}": unknown format (expected ${formats.map((f) => f.ext).join(", ")})`);
 }
 
@@ -21,16 +27,23 @@ export function saveNet(path: string, net: Net): void {
 
 export interface NetFormat {
   ext: string;
-  load(bytes: Uint8Array, name: string): Net;
+  load(bytes: Uint8Array, name: string, opts?: NetLoadOptions): Net;
   save(net: Net): Uint8Array;
 }
 
 const formats: NetFormat[] = [
   {
     ext: ".json",
-    load: (bytes, name) => netFromJson(new TextDecoder().decode(bytes), name),
+    load: (bytes, name, opts = {}) => {
+      const net = netFromJson(new TextDecoder().decode(bytes), name);
+      // the JSON file states its architecture: check any caller-given one against it
+      resolveArch(net.arch.widths, net.arch, opts, (m) => { throw new InputError(`${name}: ${m}`); });
+      return net;
+    },
     save: (net) => new TextEncoder().encode(netToJson(net)),
   },
+  { ext: ".safetensors", load: (bytes, name, opts) => netFromSafetensors(bytes, name, opts), save: netToSafetensors },
+  { ext: ".npy", load: (bytes, name, opts = {}) => loadThetaNpy(bytes, opts, name), save: saveThetaNpy },
 ];
 
 /** Add a net file format (safetensors, npy, …). */
