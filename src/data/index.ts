@@ -5,3 +5,5 @@ export { parseDataJson, formatDataJson } from "./json.js";
 export { grid1d, teacherData, TARGETS_1D } from "./synthetic.js";
 export { loadDataset, readText } from "./load.js";
 export { loadIris, irisPath } from "./iris.js";
+export { type IdxArray, type IdxType, readIdx, writeIdx, idxPairToDataset, loadIdxPair, maybeGunzip, MAX_IDX_BYTES } from "./idx.js";
+export { loadFashionMnist, FASHION_MNIST_DIR, FASHION_MNIST_CLASSES } from "./fashion-mnist.js";
