@@ -1,4 +1,5 @@
 import { gunzipSync } from "node:zlib";
+import { oneLine } from "../util/one-line.js";
 import { readFileSync } from "node:fs";
 import { InputError } from "../util/errors.js";
 import type { Dataset } from "./dataset.js";
@@ -45,7 +46,7 @@ export function maybeGunzip(bytes: Uint8Array, name: string, maxBytes = MAX_IDX_
  * whole file is still size-checked). Every defect is a one-line InputError.
  */
 export function readIdx(input: Uint8Array, name = "idx", opts: { limit?: number } = {}): IdxArray {
-  const fail = (msg: string): never => { throw new InputError(`${name}: ${msg}`); };
+  const fail = (msg: string): never => { throw new InputError(oneLine(`${name}: ${msg}`)); };
   const bytes = maybeGunzip(input, name);
   if (bytes.length < 4) fail(`file is ${bytes.length} bytes, too short for an IDX header`);
   if (bytes[0] !== 0 || bytes[1] !== 0) fail(`not an IDX file (magic starts ${hex(bytes[0])} ${hex(bytes[1])}, expected 00 00)`);

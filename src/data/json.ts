@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { oneLine } from "../util/one-line.js";
 import { InputError } from "../util/errors.js";
 import { makeDataset, type Dataset } from "./dataset.js";
 
@@ -13,12 +14,12 @@ export function parseDataJson(text: string, name = "json"): Dataset {
   try {
     raw = JSON.parse(text);
   } catch (e) {
-    throw new InputError(`${name}: not valid JSON (${(e as Error).message})`);
+    throw new InputError(oneLine(`${name}: not valid JSON (${(e as Error).message})`));
   }
   const parsed = DataJson.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new InputError(`${name}: expected {"x": [[numbers]], "y": [[numbers]]}: ${issue.path.join(".") || "top level"}: ${issue.message}`);
+    throw new InputError(oneLine(`${name}: expected {"x": [[numbers]], "y": [[numbers]]}: ${issue.path.join(".") || "top level"}: ${issue.message}`));
   }
   const { x, y } = parsed.data;
   return makeDataset(x as number[][], y as number[][], undefined, name);

@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { createNet, makeArch, type Net } from "../nn/arch.js";
+import { oneLine } from "../util/one-line.js";
+import { createNet, makeArch, paramCount, type Net } from "../nn/arch.js";
 import { InputError } from "../util/errors.js";
 
 /**
@@ -34,13 +35,21 @@ export function netFromJson(text: string, name = "net"): Net {
   try {
     raw = JSON.parse(text);
   } catch (e) {
-    throw new InputError(`${name}: not valid JSON (${(e as Error).message})`);
+    throw new InputError(oneLine(`${name}: not valid JSON (${(e as Error).message})`));
   }
   const p = NetJson.safeParse(raw);
   if (!p.success) {
     const issue = p.error.issues[0];
-    throw new InputError(`${name}: not an embedscape net file: ${issue.path.join(".") || "top level"}: ${issue.message}`);
+    throw new InputError(oneLine(`${name}: not an embedscape net file: ${issue.path.join(".") || "top level"}: ${issue.message}`));
   }
-  const arch = makeArch(p.data.arch.widths, p.data.arch.activation, p.data.arch.loss);
-  return createNet(arch, p.data.theta);
+  try {
+    const arch = makeArch(p.data.arch.widths, p.data.arch.activation, p.data.arch.loss);
+    // compare sizes before createNet allocates P numbers (P from hostile widths can be astronomically large)
+    const P = paramCount(arch.widths);
+    if (p.data.theta.length !== P) throw new InputError(`theta has ${p.data.theta.length} entries but architecture ${arch.widths.join("-")} needs ${P}`);
+    return createNet(arch, p.data.theta);
+  } catch (e) {
+    if (e instanceof InputError) throw new InputError(oneLine(`${name}: ${e.message}`));
+    throw e;
+  }
 }

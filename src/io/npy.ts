@@ -1,4 +1,5 @@
 import { createNet, makeArch, paramCount, parseWidths, type Net } from "../nn/arch.js";
+import { oneLine } from "../util/one-line.js";
 import { InputError } from "../util/errors.js";
 import type { NetLoadOptions } from "./safetensors.js";
 
@@ -21,7 +22,7 @@ const MAX_HEADER = 1 << 20;
 
 /** Parse .npy bytes into {shape, data} (float64 values, row-major). Every defect is a one-line InputError. */
 export function readNpy(bytes: Uint8Array, name = "npy"): NpyArray {
-  const fail = (msg: string): never => { throw new InputError(`${name}: ${msg}`); };
+  const fail = (msg: string): never => { throw new InputError(oneLine(`${name}: ${msg}`)); };
   if (bytes.length < 10) fail(`file is ${bytes.length} bytes, too short for a .npy header`);
   for (let i = 0; i < MAGIC.length; i++) if (bytes[i] !== MAGIC[i]) fail("not a .npy file (bad magic; expected \\x93NUMPY)");
   const major = bytes[6], minor = bytes[7];

@@ -1,4 +1,5 @@
 import { createNet, layerViews, makeArch, type Arch, type Net } from "../nn/arch.js";
+import { oneLine } from "../util/one-line.js";
 import { InputError } from "../util/errors.js";
 
 /**
@@ -55,7 +56,7 @@ export function writeSafetensors(
 
 /** Parse safetensors bytes: metadata and tensors (F64 or F32, widened to float64). Every defect is an InputError. */
 export function readSafetensors(bytes: Uint8Array, name = "safetensors"): { metadata: Record<string, string>; tensors: Map<string, Tensor> } {
-  const fail = (msg: string): never => { throw new InputError(`${name}: ${msg}`); };
+  const fail = (msg: string): never => { throw new InputError(oneLine(`${name}: ${msg}`)); };
   if (bytes.length < 8) fail(`file is ${bytes.length} bytes, too short for a safetensors header`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const n64 = view.getBigUint64(0, true);
@@ -165,7 +166,7 @@ export function netToSafetensors(net: Net): Uint8Array {
  * F32 tensors are widened to float64.
  */
 export function netFromSafetensors(bytes: Uint8Array, name = "safetensors", opts: NetLoadOptions = {}): Net {
-  const fail = (msg: string): never => { throw new InputError(`${name}: ${msg}`); };
+  const fail = (msg: string): never => { throw new InputError(oneLine(`${name}: ${msg}`)); };
   const { metadata, tensors } = readSafetensors(bytes, name);
   const meta = metadata[METADATA_KEY] === undefined ? undefined : parseArchMetadata(metadata[METADATA_KEY], fail);
   // group keys by module index
