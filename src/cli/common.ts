@@ -22,7 +22,7 @@ export function netFlag(flag: string, path: string | undefined): Net {
 
 /** Load the data named by a required flag and check it against the net's input/output sizes. */
 export function dataFlag(flag: string, spec: string | undefined, net?: Net): Dataset {
-  if (!spec) throw new InputError(`${flag} is required (a .csv/.json file or a data spec such as grid:cos2x:9)`);
+  if (!spec) throw new InputError(`${flag} is required (a .csv/.json file or a data spec such as grid:cos2x:9, iris, fashion-mnist:2000)`);
   const data = loadDataset(spec);
   if (net) checkCompatible(net.arch, data);
   return data;
