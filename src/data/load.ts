@@ -28,9 +28,8 @@ export function loadDataset(spec: string): Dataset {
     };
     return grid1d(target, num(n, 9), num(lo, -2), num(hi, 2));
   }
-  const text = readText(spec);
-  if (spec.toLowerCase().endsWith(".csv")) return parseDataCsv(text, spec);
-  if (spec.toLowerCase().endsWith(".json")) return parseDataJson(text, spec);
+  if (spec.toLowerCase().endsWith(".csv")) return parseDataCsv(readText(spec), spec);
+  if (spec.toLowerCase().endsWith(".json")) return parseDataJson(readText(spec), spec);
   throw new InputError(`data "${spec}": unknown format (expected a .csv or .json file, grid:<target>:<n>, iris or fashion-mnist:<dir>:<n>)`);
 }
 
