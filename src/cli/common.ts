@@ -1,28 +1,22 @@
 import { existsSync } from "node:fs";
 import type { Dataset } from "../data/dataset.js";
 import { loadDataset } from "../data/load.js";
-import { loadNet } from "../io/files.js";
-import { parseNetSpec } from "../io/net-spec.js";
+import { loadNet, type LoadNetOptions } from "../io/files.js";
 import type { Net } from "../nn/arch.js";
 import { checkCompatible } from "../nn/evaluator.js";
 import type { Certificate } from "../optim/refine.js";
 import { InputError } from "../util/errors.js";
 
-/**
- * Load the net named by a required flag: a .json, .safetensors or .npy file. What a file lacks (a .npy θ's
- * architecture; a foreign safetensors file's activation and loss) is appended with '@': theta.npy@1-50-1@tanh@mse.
- */
-export function netFlag(flag: string, path: string | undefined): Net {
+/** Load the net named by a required flag (`opts` gives the architecture for a bare-θ .npy or a foreign safetensors file). */
+export function netFlag(flag: string, path: string | undefined, opts?: LoadNetOptions): Net {
   if (!path) throw new InputError(`${flag} is required (a .json, .safetensors or .npy net file)`);
-  if (existsSync(path)) return loadNet(path);
-  const spec = parseNetSpec(path);
-  if (!existsSync(spec.path)) throw new InputError(`${flag}: file "${spec.path}" does not exist`);
-  return loadNet(spec.path, spec.opts);
+  if (!existsSync(path)) throw new InputError(`${flag}: file "${path}" does not exist`);
+  return loadNet(path, opts);
 }
 
 /** Load the data named by a required flag and check it against the net's input/output sizes. */
 export function dataFlag(flag: string, spec: string | undefined, net?: Net): Dataset {
-  if (!spec) throw new InputError(`${flag} is required (a .csv/.json file or a data spec such as grid:cos2x:9, iris, fashion-mnist:2000)`);
+  if (!spec) throw new InputError(`${flag} is required (a .csv/.json file or a data spec such as grid:cos2x:9)`);
   const data = loadDataset(spec);
   if (net) checkCompatible(net.arch, data);
   return data;

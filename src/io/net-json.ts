@@ -1,7 +1,6 @@
 import { z } from "zod";
-import { oneLine } from "../util/one-line.js";
-import { createNet, makeArch, paramCount, type Net } from "../nn/arch.js";
-import { InputError } from "../util/errors.js";
+import { createNet, makeArch, type Net } from "../nn/arch.js";
+import { parseJsonWith } from "../util/json.js";
 
 /**
  * Readable JSON net format:
@@ -31,25 +30,7 @@ export function netToJson(net: Net, meta?: Record<string, unknown>): string {
 }
 
 export function netFromJson(text: string, name = "net"): Net {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (e) {
-    throw new InputError(oneLine(`${name}: not valid JSON (${(e as Error).message})`));
-  }
-  const p = NetJson.safeParse(raw);
-  if (!p.success) {
-    const issue = p.error.issues[0];
-    throw new InputError(oneLine(`${name}: not an embedscape net file: ${issue.path.join(".") || "top level"}: ${issue.message}`));
-  }
-  try {
-    const arch = makeArch(p.data.arch.widths, p.data.arch.activation, p.data.arch.loss);
-    // compare sizes before createNet allocates P numbers (P from hostile widths can be astronomically large)
-    const P = paramCount(arch.widths);
-    if (p.data.theta.length !== P) throw new InputError(`theta has ${p.data.theta.length} entries but architecture ${arch.widths.join("-")} needs ${P}`);
-    return createNet(arch, p.data.theta);
-  } catch (e) {
-    if (e instanceof InputError) throw new InputError(oneLine(`${name}: ${e.message}`));
-    throw e;
-  }
+  const data = parseJsonWith(NetJson, text, name, "not an embedscape net file");
+  const arch = makeArch(data.arch.widths, data.arch.activation, data.arch.loss);
+  return createNet(arch, data.theta);
 }

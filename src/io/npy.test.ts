@@ -1,125 +1,92 @@
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, it } from "node:test";
-import { initNet, makeArch } from "../nn/arch.js";
+import { initNet, makeArch } from "../nn/index.js";
 import { InputError } from "../util/errors.js";
-import { loadNet, saveNet } from "./files.js";
 import { loadThetaNpy, readNpy, saveThetaNpy, writeNpy } from "./npy.js";
+import { loadNet, saveNet } from "./files.js";
 
-const numpyReason = (() => {
-  const r = spawnSync("/usr/bin/python3", ["-c", "import numpy"], { encoding: "utf8" });
-  return r.status === 0 ? undefined : `NumPy unavailable (/usr/bin/python3 -c "import numpy" failed: ${(r.stderr || String(r.error)).trim().split("\n").pop()})`;
-})();
+const PY = "/usr/bin/python3";
+const numpyMissing = spawnSync(PY, ["-c", "import numpy"], { stdio: "ignore" }).status === 0 ? false : `${PY} cannot import numpy`;
 
 function npyWith(header: string, data: Uint8Array, major = 1): Uint8Array {
-  const pre = major === 1 ? 10 : 12;
-  const h = new TextEncoder().encode(header);
-  const out = new Uint8Array(pre + h.length + data.length);
+  const hs = major === 1 ? 10 : 12;
+  const out = new Uint8Array(hs + header.length + data.length);
   out.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, major, 0]);
-  if (major === 1) new DataView(out.buffer).setUint16(8, h.length, true); else new DataView(out.buffer).setUint32(8, h.length, true);
-  out.set(h, pre);
-  out.set(data, pre + h.length);
+  const dv = new DataView(out.buffer);
+  if (major === 1) dv.setUint16(8, header.length, true); else dv.setUint32(8, header.length, true);
+  for (let i = 0; i < header.length; i++) out[hs + i] = header.charCodeAt(i);
+  out.set(data, hs + header.length);
   return out;
 }
 
-describe(".npy", () => {
-  it("round-trips 0-D, 1-D and 2-D float64 arrays bit-exactly with a 64-byte aligned header", () => {
-    for (const [shape, data] of [[[5], [1, -2.5, 1e-300, Math.PI, -0]], [[2, 3], [1, 2, 3, 4, 5, 6]], [[], [42]], [[0], []], [[3, 0], []]] as const) {
-      const bytes = writeNpy(data, shape);
-      const hlen = new DataView(bytes.buffer).getUint16(8, true);
-      assert.equal((10 + hlen) % 64, 0);
-      const back = readNpy(bytes);
-      assert.deepEqual(back.shape, shape);
-      assert.deepEqual(Array.from(back.data), [...data]);
-    }
-  });
+test("writeNpy/readNpy round-trip 1-D and 2-D arrays exactly; header aligned to 64", () => {
+  const a = readNpy(writeNpy([1.5, -2, 1e-300], [3]));
+  assert.deepEqual(a.shape, [3]);
+  assert.deepEqual(Array.from(a.data), [1.5, -2, 1e-300]);
+  const bytes = writeNpy([1, 2, 3, 4, 5, 6], [2, 3]);
+  assert.equal((bytes.length - 48) % 64, 0);
+  assert.deepEqual(readNpy(bytes).shape, [2, 3]);
+});
 
-  it("θ round-trips through saveThetaNpy/loadThetaNpy and saveNet/loadNet with the architecture given", () => {
-    const net = initNet(makeArch([2, 4, 3], "relu", "cross-entropy"), { seed: 2 });
-    const back = loadThetaNpy(saveThetaNpy(net), { arch: "2-4-3", activation: "relu", loss: "cross-entropy" });
-    assert.deepEqual(back.arch, net.arch);
-    assert.deepEqual(Array.from(back.theta), Array.from(net.theta));
-    assert.throws(() => loadThetaNpy(saveThetaNpy(net), { arch: "2-5-3", activation: "relu", loss: "mse" }), /θ has 27 entries but architecture 2-5-3 needs 33/);
-    assert.throws(() => loadThetaNpy(saveThetaNpy(net), {}), /architecture must be given/);
-    assert.throws(() => loadThetaNpy(saveThetaNpy(net), { arch: [2, 4, 3] }), /activation and loss as well/);
-    assert.throws(() => loadThetaNpy(writeNpy(net.theta, [3, 9]), { arch: [2, 4, 3], activation: "relu", loss: "mse" }), /must be a 1-D array/);
-    const dir = mkdtempSync(join(tmpdir(), "es-npy-"));
-    try {
-      saveNet(join(dir, "t.npy"), net);
-      assert.deepEqual(Array.from(loadNet(join(dir, "t.npy"), { arch: [2, 4, 3], activation: "relu", loss: "cross-entropy" }).theta), Array.from(net.theta));
-    } finally { rmSync(dir, { recursive: true }); }
-  });
+test("version 2.0 headers and '<f4' data are read", () => {
+  const f = new Float32Array([0.25, -3]);
+  const a = readNpy(npyWith("{'descr': '<f4', 'fortran_order': False, 'shape': (2,), }\n", new Uint8Array(f.buffer), 2));
+  assert.deepEqual(Array.from(a.data), [0.25, -3]);
+});
 
-  it("reads float32 and version 2.0 headers; rejects what it cannot read with one-line InputErrors", () => {
-    const f4 = new Uint8Array(8);
-    new DataView(f4.buffer).setFloat32(0, 0.1, true);
-    new DataView(f4.buffer).setFloat32(4, -2, true);
-    assert.deepEqual(Array.from(readNpy(npyWith("{'descr': '<f4', 'fortran_order': False, 'shape': (1, 2), }\n", f4)).data), [Math.fround(0.1), -2]);
-    assert.deepEqual(Array.from(readNpy(npyWith("{'descr': '<f4', 'fortran_order': False, 'shape': (2,), }   \n", f4, 2)).data), [Math.fround(0.1), -2]);
-    const d8 = new Uint8Array(16);
-    const cases: [string, Uint8Array, RegExp][] = [
-      ["short", new Uint8Array(4), /too short/],
-      ["magic", new TextEncoder().encode("\x94NUMPY\x01\x00\x10\x00{}              "), /bad magic/],
-      ["version", npyWith("{}", d8, 1).map((c, i) => (i === 6 ? 9 : c)), /version 9\.0/],
-      ["fortran", npyWith("{'descr': '<f8', 'fortran_order': True, 'shape': (2,), }\n", d8), /fortran_order is True/],
-      ["big-endian", npyWith("{'descr': '>f8', 'fortran_order': False, 'shape': (2,), }\n", d8), /dtype '>f8' is not supported/],
-      ["int", npyWith("{'descr': '<i8', 'fortran_order': False, 'shape': (2,), }\n", d8), /dtype '<i8'/],
-      ["3-D", npyWith("{'descr': '<f8', 'fortran_order': False, 'shape': (1, 1, 2), }\n", d8), /3 dimensions/],
-      ["truncated", npyWith("{'descr': '<f8', 'fortran_order': False, 'shape': (3,), }\n", d8), /needs 24 data bytes but the file has 16 \(truncated\?\)/],
-      ["header past end", npyWith("{}", new Uint8Array(0)).map((c, i) => (i === 8 ? 200 : c)), /runs past the end/],
-      ["not a dict", npyWith("['descr']\n", d8), /not a Python dict/],
-      ["missing key", npyWith("{'descr': '<f8', 'shape': (2,), }\n", d8), /fortran_order/],
-      ["extra key", npyWith("{'descr': '<f8', 'fortran_order': False, 'shape': (2,), 'x': True}\n", d8), /unexpected header key 'x'/],
-      ["bad shape", npyWith("{'descr': '<f8', 'fortran_order': False, 'shape': (-2,), }\n", d8), /not a tuple of non-negative integers/],
-      ["NaN", npyWith("{'descr': '<f8', 'fortran_order': False, 'shape': (2,), }\n", Uint8Array.from([0, 0, 0, 0, 0, 0, 0xf8, 0x7f, 0, 0, 0, 0, 0, 0, 0, 0])), /value 0 is not finite/],
-    ];
-    for (const [what, bytes, re] of cases) {
-      assert.throws(() => readNpy(bytes, "a.npy"), (e: unknown) => {
-        assert.ok(e instanceof InputError, `${what}: ${String(e)}`);
-        assert.match(e.message, re, what);
-        assert.ok(e.message.startsWith("a.npy: ") && !e.message.includes("\n"), what);
-        return true;
-      }, what);
-    }
-  });
+test("θ saved as .npy loads back with the architecture given; .npy without arch is refused", () => {
+  const net = initNet(makeArch([2, 4, 1], "relu", "mse"), { seed: 5 });
+  assert.deepEqual(Array.from(loadThetaNpy(saveThetaNpy(net), net.arch).theta), Array.from(net.theta));
+  const dir = mkdtempSync(join(tmpdir(), "es-npy-"));
+  saveNet(join(dir, "t.npy"), net);
+  assert.throws(() => loadNet(join(dir, "t.npy")), (e: unknown) => e instanceof InputError && /architecture/.test(e.message));
+  assert.deepEqual(Array.from(loadNet(join(dir, "t.npy"), { arch: net.arch }).theta), Array.from(net.theta));
+  assert.throws(() => loadThetaNpy(saveThetaNpy(net), makeArch([2, 5, 1])), (e: unknown) => e instanceof InputError && /needs 21/.test(e.message));
+});
 
-  it("agrees with NumPy both ways (np.save → readNpy, writeNpy → np.load)", { skip: numpyReason }, () => {
-    const dir = mkdtempSync(join(tmpdir(), "es-npy-"));
-    try {
-      const ours = writeNpy([0.1, -1e-310, 3e300, 7, 8, 9], [2, 3]);
-      writeFileSync(join(dir, "ours.npy"), ours);
-      const py = `
-import numpy as np, json, sys
+test("bad .npy files give one-line InputErrors", () => {
+  const d8 = new Uint8Array(16);
+  const cases: [string, Uint8Array, RegExp][] = [
+    ["short", new Uint8Array(4), /too short/],
+    ["magic", (() => { const b = writeNpy([1]); b[1] = 0; return b; })(), /bad magic/],
+    ["version", (() => { const b = writeNpy([1]); b[6] = 9; return b; })(), /version 9/],
+    ["fortran", npyWith("{'descr': '<f8', 'fortran_order': True, 'shape': (2,), }\n", d8), /fortran_order/],
+    ["dtype", npyWith("{'descr': '<i8', 'fortran_order': False, 'shape': (2,), }\n", d8), /'<i8'/],
+    ["big endian", npyWith("{'descr': '>f8', 'fortran_order': False, 'shape': (2,), }\n", d8), /'>f8'/],
+    ["truncated", writeNpy([1, 2, 3]).subarray(0, 140), /data bytes/],
+    ["3-D", npyWith("{'descr': '<f8', 'fortran_order': False, 'shape': (1, 1, 2), }\n", d8), /1-D and 2-D/],
+    ["no dict", npyWith("hello\n", d8), /dict/],
+    ["header past end", (() => { const b = writeNpy([1]); new DataView(b.buffer).setUint16(8, 60000, true); return b; })(), /past the end/],
+    ["nan", writeNpy([1, NaN]), /not finite/],
+  ];
+  for (const [what, bytes, re] of cases) {
+    assert.throws(() => readNpy(bytes), (e: unknown) => e instanceof InputError && re.test(e.message) && !e.message.includes("\n"), what);
+  }
+});
+
+test("NumPy reads embedscape's .npy and embedscape reads NumPy's (f8, f4, 2-D, fortran refused)", { skip: numpyMissing }, () => {
+  const dir = mkdtempSync(join(tmpdir(), "es-npy-"));
+  writeFileSync(join(dir, "a.npy"), writeNpy([0.1, 0.2, 0.3, 0.4, 0.5, 0.6], [2, 3]));
+  const py = `
+import numpy as np, sys
 d = sys.argv[1]
-a = np.load(d + "/ours.npy")
-np.save(d + "/f8.npy", np.arange(12, dtype="<f8").reshape(3, 4) / 7)
-np.save(d + "/f4.npy", (np.arange(5, dtype="<f4") - 2.5) / 3)
-np.lib.format.write_array(open(d + "/v2.npy", "wb"), np.linspace(-1, 1, 9), version=(2, 0))
-np.save(d + "/fortran.npy", np.asfortranarray(np.ones((2, 3))))
-np.save(d + "/i8.npy", np.arange(3))
-print(json.dumps({"ours": a.tolist(), "dtype": str(a.dtype), "shape": list(a.shape),
-  "f8": (np.arange(12, dtype="<f8") / 7).tolist(), "f4": ((np.arange(5, dtype="<f4") - 2.5) / 3).astype("<f8").tolist(),
-  "v2": np.linspace(-1, 1, 9).tolist()}))`;
-      const r = spawnSync("/usr/bin/python3", ["-c", py, dir], { encoding: "utf8" });
-      assert.equal(r.status, 0, r.stderr);
-      const out = JSON.parse(r.stdout);
-      assert.equal(out.dtype, "float64");
-      assert.deepEqual(out.shape, [2, 3]);
-      assert.deepEqual(out.ours.flat(), [0.1, -1e-310, 3e300, 7, 8, 9]);
-      const f8 = readNpy(readFileSync(join(dir, "f8.npy")));
-      assert.deepEqual(f8.shape, [3, 4]);
-      assert.deepEqual(Array.from(f8.data), out.f8);
-      const f4 = readNpy(readFileSync(join(dir, "f4.npy")));
-      assert.deepEqual(f4.shape, [5]);
-      assert.deepEqual(Array.from(f4.data), out.f4);
-      const v2 = readFileSync(join(dir, "v2.npy"));
-      assert.equal(v2[6], 2);
-      assert.deepEqual(Array.from(readNpy(v2).data), out.v2);
-      assert.throws(() => readNpy(readFileSync(join(dir, "fortran.npy")), "fortran.npy"), /fortran_order is True/);
-      assert.throws(() => readNpy(readFileSync(join(dir, "i8.npy")), "i8.npy"), /dtype '<i8' is not supported/);
-    } finally { rmSync(dir, { recursive: true }); }
-  });
+a = np.load(d + '/a.npy')
+assert a.dtype == np.float64 and a.shape == (2, 3), (a.dtype, a.shape)
+print(repr(a.tolist()))
+np.save(d + '/b.npy', np.arange(12, dtype=np.float64).reshape(3, 4) / 7)
+np.save(d + '/c.npy', np.linspace(-1, 1, 5).astype(np.float32))
+np.save(d + '/f.npy', np.asfortranarray(np.ones((2, 3))))
+`;
+  const printed = execFileSync(PY, ["-c", py, dir], { encoding: "utf8" }).trim();
+  assert.equal(printed, "[[0.1, 0.2, 0.3], [0.4, 0.5, 0.6]]");
+  const b = readNpy(readFileSync(join(dir, "b.npy")));
+  assert.deepEqual(b.shape, [3, 4]);
+  assert.deepEqual(Array.from(b.data), Array.from({ length: 12 }, (_, i) => i / 7));
+  const c = readNpy(readFileSync(join(dir, "c.npy")));
+  assert.deepEqual(Array.from(c.data), [-1, -0.5, 0, 0.5, 1]);
+  assert.throws(() => readNpy(readFileSync(join(dir, "f.npy"))), (e: unknown) => e instanceof InputError && /fortran_order/.test(e.message));
 });
