@@ -81,7 +81,11 @@ export function idxPairToDataset(images: IdxArray, labels: IdxArray, name = "idx
   }
   const x = new Float64Array(n * d);
   const scale = images.dtype === "u8" ? 1 / 255 : 1;
-  for (let i = 0; i < x.length; i++) x[i] = images.data[i] * scale;
+  for (let i = 0; i < x.length; i++) {
+    x[i] = images.data[i] * scale;
+    // u8 pixels are scaled to [0,1]; other element types are taken as already scaled and must lie there
+    if (!(x[i] >= 0 && x[i] <= 1)) throw new InputError(`${name}: pixel ${i} of ${images.dtype} images is ${images.data[i]}, outside [0, 1] (only u8 images are scaled by 1/255)`);
+  }
   const y = new Float64Array(n * classes);
   for (let i = 0; i < n; i++) {
     const c = labels.data[i];
