@@ -75,6 +75,7 @@ export function idxPairToDataset(images: IdxArray, labels: IdxArray, name = "idx
   if (labels.dims[0] !== n) throw new InputError(`${name}: ${n} images but ${labels.dims[0]} labels`);
   if (n === 0) throw new InputError(`${name}: no images`);
   const d = images.data.length / n;
+  if (d === 0) throw new InputError(`${name}: images have no pixels (dims ${images.dims.join("×")})`);
   if (limit !== undefined) {
     if (!Number.isInteger(limit) || limit < 1 || limit > n) throw new InputError(`${name}: cannot take ${limit} images out of ${n}`);
     n = limit;

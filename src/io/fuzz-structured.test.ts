@@ -161,13 +161,14 @@ describe("regressions found by the structured fuzzer", () => {
     assert.throws(() => parseDataJson('{"x": [[1,\n]]}', "nl.json"), isOneLineInputError(/^nl\.json: not valid JSON/));
   });
 
-  it("non-u8 IDX images must already lie in [0, 1]", () => {
+  it("IDX images must have pixels, and non-u8 images must already lie in [0, 1]", () => {
     const f64 = new Uint8Array(4 + 8 + 16);
     const dv = new DataView(f64.buffer);
     f64[2] = 0x0e; f64[3] = 2; dv.setUint32(4, 2, false); dv.setUint32(8, 1, false);
     dv.setFloat64(12, 0.25, false); dv.setFloat64(20, 2, false);
     const labels = readIdx(writeIdxU8([2], [0, 1]));
     assert.throws(() => idxPairToDataset(readIdx(f64), labels, "f64", 2), isOneLineInputError(/pixel 1 of f64 images is 2, outside \[0, 1\]/));
+    assert.throws(() => idxPairToDataset(readIdx(writeIdxU8([2, 0, 3], [])), labels, "empty", 2), isOneLineInputError(/images have no pixels \(dims 2×0×3\)/));
     dv.setFloat64(20, 1, false);
     assert.deepEqual(Array.from(idxPairToDataset(readIdx(f64), labels, "f64", 2).x), [0.25, 1]);
   });
