@@ -253,7 +253,12 @@ function topRowSpace(W: Float64Array, mn: number, mq: number, mp: number): Float
   const A = new Float64Array(mp * mq);
   for (let j = 0; j < mp; j++) {
     const e = mq - 1 - j;
-    for (let k = 0; k < mq; k++) A[j * mq + k] = vectors[e * mq + k];
+    // eigenvectors are defined up to sign (LAPACK and the pure solver may differ): fix it so the row sums to ≥ 0,
+    // which keeps A·f positive on non-negative (ReLU) features
+    let sum = 0;
+    for (let k = 0; k < mq; k++) sum += vectors[e * mq + k];
+    const sign = sum < 0 ? -1 : 1;
+    for (let k = 0; k < mq; k++) A[j * mq + k] = sign * vectors[e * mq + k];
   }
   return A;
 }
@@ -344,7 +349,7 @@ export function liftedSetDimension(lift: Lift): { dimension: number; parameters:
     }
     J[row * cols + nA + nc + nB + r] = 1;
   }
-  const { rank } = pseudoInverse(transposeOf(J, rows, cols), cols, rows, 1e-20);
+  const { rank } = pseudoInverse(transposeOf(J, rows, cols), cols, rows, 1e-13);
   // the same Jacobian is ∂Coll/∂(A, c, B, d): surjective onto (W^[q+1], b^[q+1]) iff its rank is m_{q+1}(m_q+1)
   return { dimension: cols - rank, parameters: cols, constraints: rows, constraintRank: rank, collapseSurjective: rank === rows, inequalities: (n: number) => n * mp };
 }

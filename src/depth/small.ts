@@ -27,7 +27,7 @@ export function transposeOf(a: ArrayLike<number>, m: number, n: number): Float64
  * Pseudo-inverse M⁺ (n×m) of a row-major M (m×n): M⁺ = V Σ⁻² Vᵀ Mᵀ over the eigenpairs of MᵀM with
  * eigenvalue above rtol·λ_max; also returns the numerical rank.
  */
-export function pseudoInverse(M: ArrayLike<number>, m: number, n: number, rtol = 1e-24): { pinv: Float64Array; rank: number } {
+export function pseudoInverse(M: ArrayLike<number>, m: number, n: number, rtol = 1e-13): { pinv: Float64Array; rank: number } {
   const MtM = matMul(transposeOf(M, m, n), M, n, m, n);
   const { values, vectors } = eigenSystem(MtM, n);
   let lmax = 0;
@@ -44,8 +44,8 @@ export function pseudoInverse(M: ArrayLike<number>, m: number, n: number, rtol =
   return { pinv: matMul(G, transposeOf(M, m, n), n, n, m), rank };
 }
 
-/** Numerical rank of a row-major matrix (m×n) from the eigenvalues of MᵀM (relative cut rtol on λ). */
-export function numericalRank(M: ArrayLike<number>, m: number, n: number, rtol = 1e-20): number {
+/** Numerical rank of a row-major matrix (m×n) from the eigenvalues of MᵀM (relative cut rtol on the eigenvalues of MᵀM: they carry rounding ~ε·λmax, so rtol must be well above ε). */
+export function numericalRank(M: ArrayLike<number>, m: number, n: number, rtol = 1e-13): number {
   return pseudoInverse(M, m, n, rtol).rank;
 }
 

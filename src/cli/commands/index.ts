@@ -14,4 +14,5 @@ export const commandModules: Array<() => Promise<{ register(program: Command): v
   () => import("./truly-bad.js"),
   () => import("./count.js"),
   () => import("./reproduce.js"),
+  () => import("./doctor.js"),
 ];
