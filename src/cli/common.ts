@@ -2,16 +2,23 @@ import { existsSync } from "node:fs";
 import type { Dataset } from "../data/dataset.js";
 import { loadDataset } from "../data/load.js";
 import { loadNet, type LoadNetOptions } from "../io/files.js";
+import { parseNetSpec } from "../io/net-spec.js";
 import type { Net } from "../nn/arch.js";
 import { checkCompatible } from "../nn/evaluator.js";
 import type { Certificate } from "../optim/refine.js";
 import { InputError } from "../util/errors.js";
 
-/** Load the net named by a required flag (`opts` gives the architecture for a bare-θ .npy or a foreign safetensors file). */
+/**
+ * Load the net named by a required flag (`opts` gives the architecture for a bare-θ .npy or a foreign safetensors
+ * file). On the command line, what the file lacks is appended with '@' (see parseNetSpec):
+ * `--net theta.npy@1-50-1@tanh@mse`, `--net torch.safetensors@relu@cross-entropy`.
+ */
 export function netFlag(flag: string, path: string | undefined, opts?: LoadNetOptions): Net {
-  if (!path) throw new InputError(`${flag} is required (a .json, .safetensors or .npy net file)`);
-  if (!existsSync(path)) throw new InputError(`${flag}: file "${path}" does not exist`);
-  return loadNet(path, opts);
+  if (!path) throw new InputError(`${flag} is required (a .json, .safetensors or .npy net file; .npy as FILE@1-50-1@tanh@mse)`);
+  if (existsSync(path)) return loadNet(path, opts);
+  const spec = parseNetSpec(path);
+  if (spec.path === path || !existsSync(spec.path)) throw new InputError(`${flag}: file "${spec.path}" does not exist`);
+  return loadNet(spec.path, { ...spec.opts, ...opts });
 }
 
 /** Load the data named by a required flag and check it against the net's input/output sizes. */

@@ -66,4 +66,14 @@ test("fashion-mnist:<dir>:2000 loads 2000 training images and the 10,000 t10k im
   const counts = new Array(10).fill(0);
   for (const c of classLabels(d.heldOut!)) counts[c]++;
   assert.deepEqual(counts, new Array(10).fill(1000), "t10k has 1000 per class");
+  // independent numbers from NumPy on the same files (gzip + np.frombuffer): first training labels, class counts of
+  // the first 2000, and the sum of their raw pixel bytes
+  const labels = classLabels(d);
+  assert.deepEqual(Array.from(labels.slice(0, 10)), [9, 0, 0, 3, 0, 2, 7, 2, 5, 5]);
+  const train = new Array(10).fill(0);
+  for (const c of labels) train[c]++;
+  assert.deepEqual(train, [194, 216, 202, 195, 186, 200, 194, 215, 198, 200]);
+  let s = 0;
+  for (const v of d.x) s += Math.round(v * 255);
+  assert.equal(s, 113529887);
 });

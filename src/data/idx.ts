@@ -75,13 +75,18 @@ export function idxPairToDataset(images: IdxArray, labels: IdxArray, name = "idx
   if (labels.dims[0] !== n) throw new InputError(`${name}: ${n} images but ${labels.dims[0]} labels`);
   if (n === 0) throw new InputError(`${name}: no images`);
   const d = images.data.length / n;
+  if (d === 0) throw new InputError(`${name}: images have no pixels (dims ${images.dims.join("×")})`);
   if (limit !== undefined) {
     if (!Number.isInteger(limit) || limit < 1 || limit > n) throw new InputError(`${name}: cannot take ${limit} images out of ${n}`);
     n = limit;
   }
   const x = new Float64Array(n * d);
   const scale = images.dtype === "u8" ? 1 / 255 : 1;
-  for (let i = 0; i < x.length; i++) x[i] = images.data[i] * scale;
+  for (let i = 0; i < x.length; i++) {
+    x[i] = images.data[i] * scale;
+    // u8 pixels are scaled to [0,1]; other element types are taken as already scaled and must lie there
+    if (!(x[i] >= 0 && x[i] <= 1)) throw new InputError(`${name}: pixel ${i} of ${images.dtype} images is ${images.data[i]}, outside [0, 1] (only u8 images are scaled by 1/255)`);
+  }
   const y = new Float64Array(n * classes);
   for (let i = 0; i < n; i++) {
     const c = labels.data[i];

@@ -48,7 +48,7 @@ const formats: NetFormat[] = [
   {
     ext: ".npy",
     load: (bytes, name, opts) => {
-      if (!opts?.arch) throw new InputError(`${name}: a .npy file holds only θ; give the architecture (--arch, --activation, --loss)`);
+      if (!opts?.arch) throw new InputError(`${name}: a .npy file holds only θ; give the architecture (CLI: --net ${name}@1-50-1@tanh@mse)`);
       return loadThetaNpy(bytes, opts.arch, name);
     },
     save: (net) => saveThetaNpy(net),

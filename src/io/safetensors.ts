@@ -152,7 +152,7 @@ export function netFromSafetensors(bytes: Uint8Array, name = "safetensors", fall
     if (typeof metaArch.activation !== "string" || typeof metaArch.loss !== "string") fail("metadata must name activation and loss as strings");
     arch = makeArch(widths, metaArch.activation as string, metaArch.loss as string);
   } else {
-    if (!fallback?.activation) fail("no embedscape architecture in __metadata__; give the activation (and loss) explicitly");
+    if (!fallback?.activation) fail("no embedscape architecture in __metadata__; give the activation (and loss) explicitly (CLI: --net FILE@tanh@mse)");
     arch = makeArch(widths, fallback!.activation!, fallback!.loss ?? "mse");
   }
 

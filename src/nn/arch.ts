@@ -80,9 +80,10 @@ export function parseWidths(spec: string): number[] {
 /** Make a net, checking that θ has the right length and is finite. */
 export function createNet(arch: Arch, theta?: ArrayLike<number>): Net {
   const P = paramCount(arch.widths);
+  // check before allocating: widths read from a file can make P astronomically large
+  if (theta && theta.length !== P) throw new InputError(`parameter vector has ${theta.length} entries but architecture ${arch.widths.join("-")} needs ${P}`);
   const t = new Float64Array(P);
   if (theta) {
-    if (theta.length !== P) throw new InputError(`parameter vector has ${theta.length} entries but architecture ${arch.widths.join("-")} needs ${P}`);
     for (let i = 0; i < P; i++) {
       const v = theta[i];
       if (!Number.isFinite(v)) throw new InputError(`parameter ${i} is not finite (${v})`);

@@ -4,10 +4,16 @@
  * library users can `instanceof`-check it. Anything else escaping is a bug in embedscape.
  */
 export class InputError extends Error {
+  /** Line breaks and control characters (which file contents quoted in a message can carry) become spaces / "?". */
   constructor(message: string) {
-    super(message);
+    super(oneLine(message));
     this.name = "InputError";
   }
+}
+
+/** Collapse text to one line: runs of line breaks (incl. U+2028/9) → one space, other control characters → "?". */
+export function oneLine(text: string): string {
+  return text.replace(/\s*[\r\n\u2028\u2029]+\s*/g, " ").replace(/[\u0000-\u001f\u007f-\u009f]/g, "?");
 }
 
 /** Throw an InputError with `message` unless `cond` holds. */
