@@ -5,3 +5,4 @@ export { parseDataJson, formatDataJson } from "./json.js";
 export { grid1d, teacherData, TARGETS_1D } from "./synthetic.js";
 export { loadDataset, readText } from "./load.js";
 export { loadIris, irisPath } from "./iris.js";
+export { loadMnist, argmaxRows, mnistDigitsDir, MNIST_SIZE } from "./mnist.js";
