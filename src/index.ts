@@ -12,3 +12,4 @@ export * from "./depth/index.js";
 export * from "./embed/index.js";
 export * from "./analysis/index.js";
 export * from "./symmetry/index.js";
+export * from "./condense/index.js";

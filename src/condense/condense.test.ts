@@ -168,3 +168,24 @@ test("bad input: thresholds, fractions, shapes and layers give InputError", () =
   assert.equal(mergeNeurons(noHidden).layers.length, 0);
   void nullEmbedding; void splitEmbedding;
 });
+
+test("sparse two-layer oracle: same loss and gradient as the Evaluator (MSE and cross-entropy, sparse inputs)", async () => {
+  const { Evaluator } = await import("../nn/evaluator.js");
+  const { SparseTwoLayerOracle } = await import("./sparse-oracle.js");
+  const r = new Rng(9);
+  const n = 12, d = 7, k = 3;
+  const x = Array.from({ length: n * d }, () => (r.uniform() < 0.6 ? 0 : r.uniform()));
+  const y = Array.from({ length: n * k }, (_, i) => (i % k === (Math.floor(i / k) % k) ? 1 : 0));
+  const data = makeDataset(x, y, { n, d, k });
+  for (const [act, lossName] of [["relu", "mse"], ["tanh", "cross-entropy"]]) {
+    const net = initNet(makeArch([d, 5, k], act, lossName), { seed: 2 });
+    const g1 = new Float64Array(net.theta.length), g2 = new Float64Array(net.theta.length);
+    const R1 = new Evaluator(net.arch, data).lossAndGradient(net.theta, g1);
+    const o = new SparseTwoLayerOracle(net.arch, data);
+    const R2 = o.lossAndGradient(net.theta, g2);
+    assert.ok(Math.abs(R1 - R2) < 1e-15);
+    assert.ok(g1.every((v, i) => Math.abs(v - g2[i]) < 1e-15), `${act} gradient`);
+    assert.ok(o.density < 0.6);
+  }
+  assert.throws(() => new SparseTwoLayerOracle(makeArch([d, 3, 3, k]), data), InputError);
+});

@@ -3,9 +3,16 @@ import { argmaxRows } from "../data/mnist.js";
 import { createNet, layerViews, type Net } from "../nn/arch.js";
 import { Evaluator, checkCompatible } from "../nn/evaluator.js";
 import { refineCritical } from "../optim/refine.js";
-import { train, type TrainPoint } from "../optim/train.js";
+import { minimize, type TrainPoint } from "../optim/train.js";
 import { InputError } from "../util/errors.js";
 import { mergeNeurons, type LayerMergeStats, type MergeOptions } from "./merge.js";
+import { SparseTwoLayerOracle, lossFromOutputs, outputsSkippingZeros } from "./sparse-oracle.js";
+
+/** Outputs and loss of a net on a data set (zero inputs skipped in the first layer). */
+function evaluate(net: Net, data: Dataset): { f: Float64Array; loss: number } {
+  const f = outputsSkippingZeros(net.arch, net.theta, data.x, data.n);
+  return { f, loss: lossFromOutputs(net.arch.loss, f, data.y, data.n, data.k) };
+}
 
 export interface PruneOptions extends MergeOptions {
   /** Least-squares refit of the last layer (outgoing weights of the last hidden layer and the output bias): to the wide net's outputs or to the targets. */
@@ -16,10 +23,12 @@ export interface PruneOptions extends MergeOptions {
   polish?: boolean;
   maxPolishParams?: number;
   /** Retrain the pruned net: Adam (or GD) steps. */
+  /** Precomputed wide-net outputs on the training inputs (saves one forward pass). */
+  wideOutputs?: { train?: Float64Array };
   retrain?: { steps: number; lr?: number; optimizer?: "gd" | "adam"; onStep?: (step: number, loss: number, gradNorm: number) => void };
 }
 
-export interface PruneResult {
+export interface NeuronPruneResult {
   net: Net;
   widthsBefore: number[];
   widthsAfter: number[];
@@ -53,24 +62,25 @@ export interface PruneResult {
  * polish to a critical point and retrain; reports width before/after, max |f_pruned − f| on training and held-out
  * data, the losses and the argmax prediction agreement.
  */
-export function pruneNet(net: Net, data: Dataset, opts: PruneOptions = {}): PruneResult {
+export function pruneNet(net: Net, data: Dataset, opts: PruneOptions = {}): NeuronPruneResult {
   checkCompatible(net.arch, data);
   const refit = opts.refit ?? "none";
   if (!["none", "outputs", "targets"].includes(refit)) throw new InputError(`refit must be none, outputs or targets, got "${refit}"`);
-  const evWide = new Evaluator(net.arch, data);
-  const lossBefore = evWide.loss(net.theta);
-  const fWide = Float64Array.from(evWide.outputs(net.theta));
+  const wideTrain = opts.wideOutputs?.train ? { f: opts.wideOutputs.train, loss: lossFromOutputs(net.arch.loss, opts.wideOutputs.train, data.y, data.n, data.k) } : evaluate(net, data);
+  const lossBefore = wideTrain.loss;
+  const fWide = wideTrain.f;
   const held = data.heldOut;
-  const fWideHeld = held ? Float64Array.from(new Evaluator(net.arch, held).outputs(net.theta)) : null;
-  const heldOutLossBefore = held ? new Evaluator(net.arch, held).loss(net.theta) : null;
+  const wideHeld = held ? evaluate(net, held) : null;
+  const fWideHeld = wideHeld?.f ?? null;
+  const heldOutLossBefore = wideHeld?.loss ?? null;
 
   const merged = mergeNeurons(net, opts);
   let cur = merged.net;
-  const evMerged = new Evaluator(cur.arch, data);
-  const lossAfterMerge = evMerged.loss(cur.theta);
-  const mergeMaxDiff = maxDiff(evMerged.outputs(cur.theta), fWide);
+  const afterMerge = evaluate(cur, data);
+  const lossAfterMerge = afterMerge.loss;
+  const mergeMaxDiff = maxDiff(afterMerge.f, fWide);
   if (refit !== "none") cur = refitLastLayer(cur, data, refit === "outputs" ? fWide : data.y, opts.ridge ?? 1e-10);
-  let polish: PruneResult["polish"] = null;
+  let polish: NeuronPruneResult["polish"] = null;
   if (opts.polish) {
     const max = opts.maxPolishParams ?? 3000;
     if (cur.theta.length > max) throw new InputError(`polish needs a dense Hessian; the pruned net has ${cur.theta.length} parameters (> ${max})`);
@@ -80,21 +90,23 @@ export function pruneNet(net: Net, data: Dataset, opts: PruneOptions = {}): Prun
   }
   let retrainHistory: TrainPoint[] | null = null;
   if (opts.retrain && opts.retrain.steps > 0) {
-    const r = train(cur, data, { optimizer: opts.retrain.optimizer ?? "adam", lr: opts.retrain.lr, steps: opts.retrain.steps, onStep: opts.retrain.onStep });
-    cur = r.net;
+    const theta = Float64Array.from(cur.theta);
+    const oracle = cur.arch.widths.length === 3 ? new SparseTwoLayerOracle(cur.arch, data) : new Evaluator(cur.arch, data);
+    const r = minimize(oracle, theta, { optimizer: opts.retrain.optimizer ?? "adam", lr: opts.retrain.lr, steps: opts.retrain.steps, onStep: opts.retrain.onStep });
+    cur = createNet(cur.arch, theta);
     retrainHistory = r.history;
   }
-  const ev = new Evaluator(cur.arch, data);
-  const lossAfter = ev.loss(cur.theta);
-  const f = Float64Array.from(ev.outputs(cur.theta));
+  const final = evaluate(cur, data);
+  const lossAfter = final.loss;
+  const f = final.f;
   const k = data.k;
   const agreementTrain = agree(fWide, f, data.n, k);
   let outputMaxDiffHeldOut: number | null = null, agreementHeldOut: number | null = null, heldOutLossAfter: number | null = null;
   let matrix = agreementMatrix(fWide, f, data.n, k);
   if (held && fWideHeld) {
-    const evH = new Evaluator(cur.arch, held);
-    heldOutLossAfter = evH.loss(cur.theta);
-    const fh = evH.outputs(cur.theta);
+    const h = evaluate(cur, held);
+    heldOutLossAfter = h.loss;
+    const fh = h.f;
     outputMaxDiffHeldOut = maxDiff(fh, fWideHeld);
     agreementHeldOut = agree(fWideHeld, fh, held.n, k);
     matrix = agreementMatrix(fWideHeld, fh, held.n, k);

@@ -14,4 +14,6 @@ export const commandModules: Array<() => Promise<{ register(program: Command): v
   () => import("./truly-bad.js"),
   () => import("./count.js"),
   () => import("./reproduce.js"),
+  () => import("./condense.js"),
+  () => import("./prune.js"),
 ];
