@@ -6,7 +6,7 @@ import { esc, figure, fmt, page, table } from "../report/html.js";
 import { condensation } from "./features.js";
 import { agreementHeatmap, orientationAmplitudePlot, similarityHeatmap } from "./plots.js";
 import { pruneNet } from "./prune.js";
-import { lossFromOutputs, outputsSkippingZeros, SparseTwoLayerOracle } from "./sparse-oracle.js";
+import { outputsSkippingZeros, SparseTwoLayerOracle } from "./sparse-oracle.js";
 import { argmaxRows } from "../data/mnist.js";
 
 export interface MnistPruneOptions {
@@ -96,7 +96,6 @@ export function mnistPruneExperiment(opts: MnistPruneOptions = {}): MnistPruneRe
     let a = 0, b = 0, c = 0;
     for (let i = 0; i < H.n; i++) { if (pw[i] === cls[i]) a++; if (pp[i] === cls[i]) b++; if (pr[i] === pw[i]) c++; }
     accW = a / H.n; accP = b / H.n; agreeRetrained = c / H.n;
-    void lossFromOutputs;
   }
   return {
     options: o, trainHistory: h, wideLoss: last.loss, wideGradNorm: last.gradNorm,
