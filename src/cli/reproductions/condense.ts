@@ -90,7 +90,7 @@ export const condensationReproduction = {
     writeAtomic(o.out, await condensationExperimentReport(r));
     const s = condensationSummary(r);
     if (!o.json) {
-      say(`reference (width-2 final loss): ${r.referenceLoss.toExponential(3)}`);
+      say(`reference (lowest final loss of the width ≤ 2 runs): ${r.referenceLoss.toExponential(3)}`);
       for (const w of s.perWidth as Array<{ width: number; finalLossMedian: number; plateausRun0: number[]; effectiveNeurons: Array<{ angle: number; amplitude: number }> }>) {
         say(`m = ${w.width}: final loss ${w.finalLossMedian.toExponential(3)}; plateaus ${w.plateausRun0.map((v) => v.toExponential(2)).join(", ") || "–"}; ${w.effectiveNeurons.length} effective neuron(s) ${w.effectiveNeurons.map((e) => `(${e.angle.toFixed(2)}, ${e.amplitude.toFixed(3)})`).join(" ")}`);
       }
