@@ -189,3 +189,19 @@ test("sparse two-layer oracle: same loss and gradient as the Evaluator (MSE and 
   }
   assert.throws(() => new SparseTwoLayerOracle(makeArch([d, 3, 3, k]), data), InputError);
 });
+
+test("polish and retrain: a split of fixture B's minimum is merged back and polished to ‖∇R‖ ≤ 1e-10; retraining records a history", async () => {
+  const { fixtureB } = await import("../nn/fixtures.js");
+  const { net, data } = fixtureB();
+  const wide = applyEmbedding(net, splitEmbedding(net.arch.widths, 1, 2, [0.3, 0.7]));
+  const r = pruneNet(wide, data, { threshold: 1, polish: true });
+  assert.equal(r.widthAfter, 2);
+  assert.ok(r.polish && r.polish.gradNorm <= 1e-10, JSON.stringify(r.polish));
+  assert.ok(Math.abs(r.lossAfter - 0.0080744941499397690954) < 1e-12);
+  // at a critical point the output layer is already the least-squares fit of the targets: refit changes nothing
+  const f = pruneNet(wide, data, { threshold: 1, refit: "targets" });
+  assert.ok(Math.abs(f.lossAfter - f.lossBefore) < 1e-12 && f.outputMaxDiff < 1e-9, `${f.lossAfter} ${f.outputMaxDiff}`);
+  const t = pruneNet(wide, data, { threshold: 1, retrain: { steps: 5, lr: 1e-3 } });
+  assert.equal(t.retrainHistory?.length, 6);
+  assert.throws(() => pruneNet(wide, data, { polish: true, maxPolishParams: 3 }), InputError);
+});

@@ -60,8 +60,8 @@ export interface MnistPruneResult {
 export function mnistPruneExperiment(opts: MnistPruneOptions = {}): MnistPruneResult {
   const o = {
     train: opts.train ?? 1000, width: opts.width ?? 400, seed: opts.seed ?? 0, scale: opts.scale ?? 0.01,
-    optimizer: opts.optimizer ?? "gd", lr: opts.lr ?? 0.5, steps: opts.steps ?? 600, threshold: opts.threshold ?? 0.9,
-    lowAmplitude: opts.lowAmplitude ?? 1e-3, retrainSteps: opts.retrainSteps ?? 200, retrainLr: opts.retrainLr ?? opts.lr ?? 0.5,
+    optimizer: opts.optimizer ?? "gd", lr: opts.lr ?? 1, steps: opts.steps ?? 800, threshold: opts.threshold ?? 0.9,
+    lowAmplitude: opts.lowAmplitude ?? 1e-3, retrainSteps: opts.retrainSteps ?? 200, retrainLr: opts.retrainLr ?? opts.lr ?? 1,
   } satisfies MnistPruneResult["options"];
   const data = loadDataset(`mnist:${o.train}`);
   const net = initNet(makeArch([784, o.width, 10], "relu", "mse"), { seed: o.seed, scheme: "normal", scale: o.scale });

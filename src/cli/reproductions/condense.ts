@@ -19,9 +19,9 @@ export const mnistPruneReproduction = {
   name: "mnist-prune",
   description: "E6: train 784-400-10 ReLU on 1000 MNIST digits from small init, merge condensed neurons at cosine 0.9, held-out agreement, retraining",
   options: [
-    { flags: "--steps <n>", description: "full-batch training steps of the wide net", default: "600" },
+    { flags: "--steps <n>", description: "full-batch training steps of the wide net", default: "800" },
     { flags: "--optimizer <name>", description: "gd or adam", default: "gd" },
-    { flags: "--lr <rate>", description: "learning rate", default: "0.5" },
+    { flags: "--lr <rate>", description: "learning rate", default: "1" },
     { flags: "--scale <s>", description: "initial scale: W ~ N(0, (s/√fan_in)²), zero biases", default: "0.01" },
     { flags: "--width <m>", description: "hidden width", default: "400" },
     { flags: "--train <n>", description: "training digits (the rest of the 10,000 are held out)", default: "1000" },
