@@ -13,3 +13,4 @@ export * from "./embed/index.js";
 export * from "./analysis/index.js";
 export * from "./symmetry/index.js";
 export * from "./condense/index.js";
+export * from "./spectrum/index.js";

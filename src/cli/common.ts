@@ -1,17 +1,17 @@
 import { existsSync } from "node:fs";
 import type { Dataset } from "../data/dataset.js";
 import { loadDataset } from "../data/load.js";
-import { loadNet } from "../io/files.js";
+import { loadNet, type LoadNetOptions } from "../io/files.js";
 import type { Net } from "../nn/arch.js";
 import { checkCompatible } from "../nn/evaluator.js";
 import type { Certificate } from "../optim/refine.js";
 import { InputError } from "../util/errors.js";
 
-/** Load the net named by a required flag. */
-export function netFlag(flag: string, path: string | undefined): Net {
-  if (!path) throw new InputError(`${flag} is required (a .json or .safetensors net file)`);
+/** Load the net named by a required flag (`opts` gives the architecture for a bare-θ .npy or a foreign safetensors file). */
+export function netFlag(flag: string, path: string | undefined, opts?: LoadNetOptions): Net {
+  if (!path) throw new InputError(`${flag} is required (a .json, .safetensors or .npy net file)`);
   if (!existsSync(path)) throw new InputError(`${flag}: file "${path}" does not exist`);
-  return loadNet(path);
+  return loadNet(path, opts);
 }
 
 /** Load the data named by a required flag and check it against the net's input/output sizes. */

@@ -57,6 +57,7 @@ test("invalid counting arguments: one line on stderr, exit code 2", () => {
     [["count", "G", "0", "3"], /at least 1/],
     [["count", "table", "--r", "5..1"], /empty/],
     [["count", "table", "--r", "1..100", "--m", "1..100"], /too large/],
+    [["count", "table", "--m", "1..2000"], /too large/],
     [["reproduce", "symmetry-path", "--swap", "1,1"], /two different neurons/],
     [["reproduce", "symmetry-path", "--layer", "3"], /hidden layer/],
     [["reproduce", "symmetry-counts", "--h-max", "-3"], /negative/],
@@ -95,4 +96,10 @@ test("reproduce symmetry-counts and symmetry-path write reports that render in C
   assert.ok(rp.dom.includes(`<span id="max-dev">${shown}</span>`));
   assert.ok(rp.dom.includes("neuron 2 ← neuron 4"));
   assert.ok(Number(/<span id="direct-dev">([^<]+)<\/span>/.exec(rp.dom)?.[1]) > 1e-3);
+
+  const j = cli("reproduce", "symmetry-path", "--json", "--out", "path2.html", "--per-segment", "20");
+  assert.equal(j.code, 0, j.err);
+  const summary = JSON.parse(j.out);
+  assert.ok(summary.maxOutputDeviation <= 1e-12 && summary.directMaxOutputDeviation > 1e-3);
+  assert.deepEqual(summary.permutation, [2, 1, 3, 4, 5]);
 });

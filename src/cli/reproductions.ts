@@ -44,6 +44,7 @@ export const reproductions: Reproduction[] = [
       writeAtomic(o.out, html);
       for (const c of crossovers) say(`r* = ${c.rStar}: minima outnumber saddles from h = ${c.h} (vs G(r*−1) only: h = ${c.hLargest ?? "–"})`);
       say(`report written to ${o.out}`);
+      return { out: o.out, crossovers };
     },
   },
   {
@@ -74,6 +75,10 @@ export const reproductions: Reproduction[] = [
       say(`max output deviation along the path: ${r.maxOutputDeviation.toExponential(3)}; max loss: ${r.maxLoss.toExponential(3)}`);
       say(`permutation achieved (end neuron q holds start neuron): [${r.permutation.map((p) => (p === null ? "?" : p + 1)).join(", ")}]`);
       say(`report written to ${o.out}`);
+      return {
+        out: o.out, maxOutputDeviation: r.maxOutputDeviation, maxLoss: r.maxLoss,
+        directMaxOutputDeviation: r.directMaxOutputDeviation, permutation: r.permutation.map((p) => (p === null ? null : p + 1)),
+      };
     },
   },
   hessianEmbeddingReproduction,

@@ -4,4 +4,4 @@ export {
   layerNeurons, similarityMatrix, groupNeurons, condensation, mergeKind, checkHiddenLayer,
 } from "./features.js";
 export { type LayerMergeStats, type MergeOptions, mergeNeurons } from "./merge.js";
-export { type PruneOptions, type NeuronPruneResult, pruneNet, refitLastLayer, maxDiff } from "./prune.js";
+export { type PruneOptions, type NeuronPruneResult, pruneNet, refitLastLayer, maxDiff, argmaxRows } from "./prune.js";

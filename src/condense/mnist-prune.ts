@@ -5,9 +5,8 @@ import { curvePlot } from "../report/plots.js";
 import { esc, figure, fmt, page, table } from "../report/html.js";
 import { condensation } from "./features.js";
 import { agreementHeatmap, orientationAmplitudePlot, similarityHeatmap } from "./plots.js";
-import { pruneNet } from "./prune.js";
+import { argmaxRows, pruneNet } from "./prune.js";
 import { outputsSkippingZeros, SparseTwoLayerOracle } from "./sparse-oracle.js";
-import { argmaxRows } from "../data/mnist.js";
 
 export interface MnistPruneOptions {
   /** Training digits (the first `train` of the package's 10,000; the rest are held out). Default 1000. */

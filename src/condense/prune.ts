@@ -1,5 +1,4 @@
 import type { Dataset } from "../data/dataset.js";
-import { argmaxRows } from "../data/mnist.js";
 import { createNet, layerViews, type Net } from "../nn/arch.js";
 import { Evaluator, checkCompatible } from "../nn/evaluator.js";
 import { refineCritical } from "../optim/refine.js";
@@ -205,4 +204,15 @@ function choleskySolve(G: Float64Array, B: Float64Array, p: number, k: number): 
       B[i * k + c] = t / G[i * p + i];
     }
   }
+}
+
+/** Predicted class of each row of an n×k output matrix (argmax; first index on ties). */
+export function argmaxRows(f: Float64Array, n: number, k: number): Int32Array {
+  const out = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    let best = 0;
+    for (let j = 1; j < k; j++) if (f[i * k + j] > f[i * k + best]) best = j;
+    out[i] = best;
+  }
+  return out;
 }

@@ -16,11 +16,40 @@ export function irisPath(): string {
 export function loadIris(path = irisPath()): Dataset {
   let text: string;
   try { text = readFileSync(path, "utf8"); } catch { throw new InputError(`Iris data not found at ${path}`); }
-  const rows = text.trim().split(/\r?\n/).slice(1).map((l) => l.split(",").map(Number));
-  if (rows.length === 0 || rows.some((r) => r.length !== 5 || r.some((v) => !Number.isFinite(v)) || ![0, 1, 2].includes(r[4]))) {
-    throw new InputError(`${path}: expected rows of four numbers and a species 0, 1 or 2`);
-  }
+  return parseIrisCsv(text, "iris");
+}
+
+/**
+ * Parse the Iris CSV (header sepal_length,sepal_width,petal_length,petal_width,species; species as 0/1/2 or a
+ * name such as Iris-setosa, numbered in order of appearance): 4 inputs, 3 one-hot targets.
+ */
+export function parseIrisCsv(text: string, name = "iris"): Dataset {
+  const lines = text.split(/\r?\n/).filter((l) => l.trim() !== "");
+  const header = (lines[0] ?? "").split(",").map((s) => s.trim().toLowerCase());
+  const expected = ["sepal_length", "sepal_width", "petal_length", "petal_width", "species"];
+  if (header.join(",") !== expected.join(",")) throw new InputError(`${name}: expected header ${expected.join(",")}, got ${header.join(",")}`);
+  const names = new Map<string, number>();
   const x: number[] = [], y: number[] = [];
-  for (const r of rows) { x.push(r[0], r[1], r[2], r[3]); y.push(...[0, 1, 2].map((c) => (c === r[4] ? 1 : 0))); }
-  return makeDataset(x, y, { n: rows.length, d: 4, k: 3 }, "iris");
+  for (let i = 1; i < lines.length; i++) {
+    const cells = lines[i].split(",").map((s) => s.trim());
+    if (cells.length !== 5) throw new InputError(`${name}: line ${i + 1} has ${cells.length} fields, expected 5`);
+    for (let j = 0; j < 4; j++) {
+      const v = cells[j] === "" ? NaN : Number(cells[j]);
+      if (!Number.isFinite(v)) throw new InputError(`${name}: line ${i + 1}, column ${expected[j]} is not a finite number ("${cells[j]}")`);
+      x.push(v);
+    }
+    let c: number;
+    if (/^[0-2]$/.test(cells[4])) c = Number(cells[4]);
+    else {
+      const key = cells[4].toLowerCase().replace(/^iris-/, "");
+      if (!/^[a-z]+$/.test(key)) throw new InputError(`${name}: line ${i + 1}, species "${cells[4]}" is neither 0, 1, 2 nor a name`);
+      if (!names.has(key)) names.set(key, names.size);
+      c = names.get(key)!;
+      if (c > 2) throw new InputError(`${name}: more than 3 species (line ${i + 1}: "${cells[4]}")`);
+    }
+    y.push(c === 0 ? 1 : 0, c === 1 ? 1 : 0, c === 2 ? 1 : 0);
+  }
+  const n = lines.length - 1;
+  if (n < 1) throw new InputError(`${name}: no rows`);
+  return makeDataset(x, y, { n, d: 4, k: 3 }, name);
 }

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { InputError } from "../util/errors.js";
+import { parseJsonWith } from "../util/json.js";
 import { makeDataset, type Dataset } from "./dataset.js";
 
 const DataJson = z.object({
@@ -9,18 +9,7 @@ const DataJson = z.object({
 
 /** Parse `{"x": [[…], …], "y": [[…], …]}` (scalars allowed for 1-D columns). */
 export function parseDataJson(text: string, name = "json"): Dataset {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (e) {
-    throw new InputError(`${name}: not valid JSON (${(e as Error).message})`);
-  }
-  const parsed = DataJson.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new InputError(`${name}: expected {"x": [[numbers]], "y": [[numbers]]}: ${issue.path.join(".") || "top level"}: ${issue.message}`);
-  }
-  const { x, y } = parsed.data;
+  const { x, y } = parseJsonWith(DataJson, text, name, 'expected {"x": [[numbers]], "y": [[numbers]]}');
   return makeDataset(x as number[][], y as number[][], undefined, name);
 }
 

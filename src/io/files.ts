@@ -1,13 +1,22 @@
 import { readFileSync, writeFileSync, renameSync, mkdirSync } from "node:fs";
 import { dirname } from "node:path";
-import type { Net } from "../nn/arch.js";
+import type { Arch, Net } from "../nn/arch.js";
 import { InputError } from "../util/errors.js";
 import { netFromJson, netToJson } from "./net-json.js";
+import { netFromSafetensors, netToSafetensors } from "./safetensors.js";
+import { loadThetaNpy, saveThetaNpy } from "./npy.js";
 
-/** Load a net, choosing the format by extension (.json; more formats register below). */
-export function loadNet(path: string): Net {
+/** What a file may not say itself: the architecture for a bare θ (.npy), activation/loss for foreign safetensors. */
+export interface LoadNetOptions {
+  arch?: Arch;
+  activation?: string;
+  loss?: string;
+}
+
+/** Load a net, choosing the format by extension (.json, .safetensors, .npy with `opts.arch`; more can register). */
+export function loadNet(path: string, opts: LoadNetOptions = {}): Net {
   const lower = path.toLowerCase();
-  for (const f of formats) if (lower.endsWith(f.ext)) return f.load(readBytes(path), path);
+  for (const f of formats) if (lower.endsWith(f.ext)) return f.load(readBytes(path), path, opts);
   throw new InputError(`net "${path}": unknown format (expected ${formats.map((f) => f.ext).join(", ")})`);
 }
 
@@ -21,7 +30,7 @@ export function saveNet(path: string, net: Net): void {
 
 export interface NetFormat {
   ext: string;
-  load(bytes: Uint8Array, name: string): Net;
+  load(bytes: Uint8Array, name: string, opts?: LoadNetOptions): Net;
   save(net: Net): Uint8Array;
 }
 
@@ -30,6 +39,19 @@ const formats: NetFormat[] = [
     ext: ".json",
     load: (bytes, name) => netFromJson(new TextDecoder().decode(bytes), name),
     save: (net) => new TextEncoder().encode(netToJson(net)),
+  },
+  {
+    ext: ".safetensors",
+    load: (bytes, name, opts) => netFromSafetensors(bytes, name, { activation: opts?.activation ?? opts?.arch?.activation, loss: opts?.loss ?? opts?.arch?.loss }),
+    save: (net) => netToSafetensors(net),
+  },
+  {
+    ext: ".npy",
+    load: (bytes, name, opts) => {
+      if (!opts?.arch) throw new InputError(`${name}: a .npy file holds only θ; give the architecture (--arch, --activation, --loss)`);
+      return loadThetaNpy(bytes, opts.arch, name);
+    },
+    save: (net) => saveThetaNpy(net),
   },
 ];
 

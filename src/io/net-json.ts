@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { createNet, makeArch, type Net } from "../nn/arch.js";
-import { InputError } from "../util/errors.js";
+import { parseJsonWith } from "../util/json.js";
 
 /**
  * Readable JSON net format:
@@ -30,17 +30,7 @@ export function netToJson(net: Net, meta?: Record<string, unknown>): string {
 }
 
 export function netFromJson(text: string, name = "net"): Net {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (e) {
-    throw new InputError(`${name}: not valid JSON (${(e as Error).message})`);
-  }
-  const p = NetJson.safeParse(raw);
-  if (!p.success) {
-    const issue = p.error.issues[0];
-    throw new InputError(`${name}: not an embedscape net file: ${issue.path.join(".") || "top level"}: ${issue.message}`);
-  }
-  const arch = makeArch(p.data.arch.widths, p.data.arch.activation, p.data.arch.loss);
-  return createNet(arch, p.data.theta);
+  const data = parseJsonWith(NetJson, text, name, "not an embedscape net file");
+  const arch = makeArch(data.arch.widths, data.arch.activation, data.arch.loss);
+  return createNet(arch, data.theta);
 }

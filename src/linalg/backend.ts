@@ -1,4 +1,16 @@
 import { pureBackend } from "./pure.js";
+import { loadNativeBackend, nativeLoadError } from "./native.js";
+import type { Inertia } from "./inertia.js";
+import { InputError } from "../util/errors.js";
+
+/** What a native backend reports about its BLAS (shown by `embedscape doctor`). */
+export interface NativeInfo {
+  blas: string;
+  threads: number;
+  config: string;
+  corename: string;
+  parallel: number;
+}
 
 /**
  * The one dense linear-algebra interface every heavy path of embedscape goes through.
@@ -6,10 +18,10 @@ import { pureBackend } from "./pure.js";
  * Conventions (BLAS/LAPACK style, like @stdlib's ndarray kernels): every matrix is a flat
  * Float64Array with an explicit offset and leading dimension, stored **row-major**
  * (element (i, j) of A at a[offA + i*lda + j]). Implementations: the pure-TypeScript
- * reference (`pureBackend`, always available) and optional native ones registered at run time.
+ * reference (`pureBackend`, always available) and the optional native OpenBLAS/LAPACKE one.
  */
 export interface LinalgBackend {
-  /** Short name shown by `embedscape doctor` ("pure-ts", "openblas", …). */
+  /** Short name shown by `embedscape doctor` ("pure-ts", "openblas"). */
   readonly name: string;
 
   /**
@@ -31,11 +43,27 @@ export interface LinalgBackend {
    * (length ≥ n²), eigenvector j (unit norm) is written contiguously to vectors[j*n .. j*n+n).
    */
   syev(n: number, a: Float64Array, w: Float64Array, vectors: Float64Array | null): void;
+
+  /**
+   * In(A − shift·I) = (n₋, n₀, n₊) of the symmetric n×n matrix `a` (full row-major, not modified)
+   * from a Bunch–Kaufman LDLᵀ factorisation and Sylvester's law of inertia (2×2 blocks of D
+   * counted by their determinant). About n³/3 flops: a fraction of a full spectrum's cost.
+   */
+  ldlInertia(n: number, a: Float64Array, shift: number): Inertia;
+
+  /** Number of BLAS threads (native only). */
+  setThreads?(t: number): void;
+  /** BLAS name, threads and build configuration (native only). */
+  info?(): NativeInfo;
 }
 
-let active: LinalgBackend = pureBackend;
+/** The backend name a user may ask for (EMBEDSCAPE_BACKEND or --backend). */
+export type BackendChoice = "pure" | "native" | "auto";
 
-/** The backend in use (the pure one unless `setBackend` chose another). */
+let active: LinalgBackend = pureBackend;
+let notice = "";
+
+/** The backend in use. */
 export function getBackend(): LinalgBackend {
   return active;
 }
@@ -43,4 +71,61 @@ export function getBackend(): LinalgBackend {
 /** Choose the backend for all later calls; `null` returns to the pure-TypeScript reference. */
 export function setBackend(b: LinalgBackend | null): void {
   active = b ?? pureBackend;
+}
+
+/** The native backend if its addon loads, else null (see `backendNotice` for why). */
+export function nativeBackend(): LinalgBackend | null {
+  return loadNativeBackend();
+}
+
+/** The one-line notice from the last fall-back to the pure backend ("" if none). */
+export function backendNotice(): string {
+  return notice;
+}
+
+/**
+ * Select the backend by name: "pure", "native" (falls back to pure with a one-line notice on
+ * stderr when the addon is missing) or "auto" (native when available, silently pure otherwise).
+ * `threads` sets the BLAS thread count of a native backend. Returns the backend now active.
+ */
+export function useBackend(choice: string, threads?: number): LinalgBackend {
+  if (choice !== "pure" && choice !== "native" && choice !== "auto") {
+    throw new InputError(`unknown backend "${choice}" (use pure, native or auto)`);
+  }
+  notice = "";
+  if (choice === "pure") active = pureBackend;
+  else {
+    const nb = loadNativeBackend();
+    if (nb) active = nb;
+    else {
+      active = pureBackend;
+      notice = `embedscape: native backend unavailable (${nativeLoadError()}); using pure TypeScript`;
+      if (choice === "native") process.stderr.write(notice + "\n");
+    }
+  }
+  if (threads !== undefined) setThreads(threads);
+  return active;
+}
+
+/** Number of BLAS threads for the native backend (ignored by the pure backend). */
+export function setThreads(threads: number): void {
+  if (!Number.isInteger(threads) || threads < 1) throw new InputError(`threads must be a whole number ≥ 1, got ${threads}`);
+  loadNativeBackend()?.setThreads?.(threads);
+}
+
+/** Default BLAS threads when neither EMBEDSCAPE_THREADS nor --threads is given (see docs/native.md). */
+export const DEFAULT_THREADS = 1;
+
+// Import-time selection: EMBEDSCAPE_BACKEND = pure | native | auto (default auto) and
+// EMBEDSCAPE_THREADS = N (default DEFAULT_THREADS).
+{
+  const env = (process.env.EMBEDSCAPE_BACKEND ?? "auto").trim() || "auto";
+  const t = process.env.EMBEDSCAPE_THREADS;
+  const threads = t === undefined || t === "" ? DEFAULT_THREADS : Number(t);
+  try {
+    useBackend(env, Number.isInteger(threads) && threads >= 1 ? threads : DEFAULT_THREADS);
+  } catch (e) {
+    process.stderr.write(`embedscape: ${(e as Error).message}; using pure TypeScript\n`);
+    active = pureBackend;
+  }
 }

@@ -8,3 +8,7 @@ export {
   defaultZeroTolerance, inertiaFromEigenvalues, inertia, eigenvalues, eigenSystem,
 } from "./inertia.js";
 export { symmetrizeInPlace, norm2, dot, maxAbsDiff, axpy, matVec, transpose } from "./dense.js";
+export { type NativeInfo, type BackendChoice, nativeBackend, useBackend, setThreads, backendNotice, DEFAULT_THREADS } from "./backend.js";
+export { ldlInertiaPure } from "./ldl-pure.js";
+export { nativeAddonPath, nativeLoadError } from "./native.js";
+export { inertiaLdl, type LdlInertiaReport } from "./inertia.js";

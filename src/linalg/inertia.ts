@@ -89,3 +89,47 @@ export function inertia(h: Float64Array, n: number, opts: InertiaOptions = {}): 
   const ev = eigenvalues(h, n);
   return { ...inertiaFromEigenvalues(ev, opts), eigenvalues: ev };
 }
+
+/** Result of the factorisation path: counts, τ and the ‖H‖₂ estimate τ was scaled by. */
+export interface LdlInertiaReport extends Inertia {
+  tolerance: number;
+  norm: number;
+}
+
+/**
+ * In(H) = (n₋, n₀, n₊) without a spectrum, by Sylvester's law (SPEC §1.4): with τ the zero
+ * tolerance, n₋ = #negative pivots of LDLᵀ(H + τI) and n₊ = #positive pivots of LDLᵀ(H − τI)
+ * (Bunch–Kaufman, `ldlInertia` of the active backend), n₀ = n − n₋ − n₊. Counts |λ| ≤ τ as zero,
+ * like `inertia`. ‖H‖₂ for the default τ is estimated by 30 power-iteration steps unless
+ * `opts.norm` or `opts.tolerance` is given. Two n³/3 factorisations instead of a full eigensolve.
+ */
+export function inertiaLdl(h: Float64Array, n: number, opts: InertiaOptions & { norm?: number } = {}): LdlInertiaReport {
+  const be = getBackend();
+  const norm = opts.norm ?? (opts.tolerance === undefined ? powerNorm(h, n) : NaN);
+  const tolerance = opts.tolerance ?? defaultZeroTolerance(norm, n, opts.relativeFactor ?? 100);
+  const plus = be.ldlInertia(n, h, -tolerance);
+  const minus = be.ldlInertia(n, h, tolerance);
+  const neg = plus.neg, pos = minus.pos;
+  return { neg, zero: n - neg - pos, pos, tolerance, norm };
+}
+
+/** ‖H‖₂ estimate by power iteration on the symmetric matrix (largest |λ|, from below). */
+function powerNorm(h: Float64Array, n: number, iters = 30): number {
+  const be = getBackend();
+  let x = new Float64Array(n), y = new Float64Array(n);
+  for (let i = 0; i < n; i++) x[i] = 1 + ((i * 7919) % 13) / 13;
+  let est = 0;
+  for (let it = 0; it < iters; it++) {
+    let s = 0;
+    for (let i = 0; i < n; i++) s += x[i] * x[i];
+    const inv = 1 / Math.sqrt(s);
+    for (let i = 0; i < n; i++) x[i] *= inv;
+    be.gemm(false, false, n, 1, n, 1, h, 0, n, x, 0, 1, 0, y, 0, 1);
+    let t = 0;
+    for (let i = 0; i < n; i++) t += y[i] * y[i];
+    est = Math.sqrt(t);
+    if (est === 0) return 0;
+    const tmp = x; x = y; y = tmp;
+  }
+  return est;
+}

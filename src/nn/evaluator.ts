@@ -134,6 +134,39 @@ export class Evaluator {
     this.rop(this.cached, v, -1, out);
   }
 
+  /**
+   * The dense Hessian ∇²R(θ) (P×P row-major), exact and symmetric, by batched R-ops: the unit
+   * directions of one layer m are processed B at a time with all B·n R-rows stacked, so every
+   * R-forward/R-backward product is one GEMM (rows indexed (sample, direction)). Only the blocks
+   * H[layers ≥ m, layer m] are computed (the backward R-pass stops at layer m) and mirrored by
+   * symmetry; the diagonal blocks are symmetrised. Same numbers as `hessian` to rounding.
+   * Measured slower than `hessian` on the bench nets so far (its element-wise passes and buffer
+   * allocation dominate), so `hessian` keeps the per-column path until this is tuned.
+   */
+  hessianBatched(theta: Float64Array, out = new Float64Array(this.P * this.P), onColumn?: (j: number) => void): Float64Array {
+    this.at(theta);
+    const P = this.P, n = this.data.n;
+    const maxw = Math.max(...this.widths);
+    for (let m = 1; m <= this.L; m++) {
+      const lay = this.layers[m - 1];
+      const count = lay.rows * (lay.cols + 1);
+      const B = Math.max(1, Math.min(count, Math.floor(4e6 / (n * maxw))));
+      const ws = this.batchWorkspace(B);
+      for (let j0 = 0; j0 < count; j0 += B) {
+        const nb = Math.min(B, count - j0);
+        this.batchedRop(m, lay.w + j0, nb, ws, out);
+        if (onColumn) for (let b = 0; b < nb; b++) onColumn(lay.w + j0 + b);
+      }
+      // symmetrise the diagonal block of layer m (both halves came from R-ops)
+      const lo = lay.w, hi = lay.b + lay.rows;
+      for (let i = lo; i < hi; i++) for (let j = lo; j < i; j++) {
+        const v = 0.5 * (out[i * P + j] + out[j * P + i]);
+        out[i * P + j] = v; out[j * P + i] = v;
+      }
+    }
+    return out;
+  }
+
   /** The dense Hessian ∇²R(θ) (P×P row-major), one exact unit-direction R-op per column, symmetrised. */
   hessian(theta: Float64Array, out = new Float64Array(this.P * this.P), onColumn?: (j: number) => void): Float64Array {
     this.at(theta);
@@ -144,6 +177,119 @@ export class Evaluator {
     }
     symmetrizeInPlace(out, P);
     return out;
+  }
+
+  private batchWorkspace(B: number): { RH: Float64Array[]; RA: Float64Array[]; RD: Float64Array[]; RZ: Float64Array[]; T: Float64Array } {
+    const n = this.data.n;
+    const mk = (l: number): Float64Array => new Float64Array(n * B * this.widths[l]);
+    let tmax = 0;
+    for (let l = 1; l <= this.L; l++) tmax = Math.max(tmax, this.widths[l] * this.widths[l - 1] * B);
+    return {
+      RH: this.widths.map((_, l) => (l === 0 ? new Float64Array(0) : mk(l))),
+      RA: this.widths.map((_, l) => (l === 0 || l === this.L ? new Float64Array(0) : mk(l))),
+      RD: this.widths.map((_, l) => (l === 0 ? new Float64Array(0) : mk(l))),
+      RZ: this.widths.map((_, l) => (l === 0 || l === this.L ? new Float64Array(0) : mk(l))),
+      T: new Float64Array(tmax),
+    };
+  }
+
+  /**
+   * H rows (and mirrored columns) for the nb unit directions θ-indices [first, first+nb) of layer m,
+   * restricted to parameters of layers ≥ m. Buffers are (n, nb, width) row-major.
+   */
+  private batchedRop(
+    m: number, first: number, nb: number,
+    ws: { RH: Float64Array[]; RA: Float64Array[]; RD: Float64Array[]; RZ: Float64Array[]; T: Float64Array }, out: Float64Array,
+  ): void {
+    const be = getBackend();
+    const theta = this.cached, P = this.P, n = this.data.n, k = this.data.k, L = this.L;
+    const layM = this.layers[m - 1];
+    // R-forward
+    for (let l = m; l <= L; l++) {
+      const w = this.widths[l], wp = this.widths[l - 1];
+      const RH = ws.RH[l];
+      if (l === m) {
+        RH.fill(0, 0, n * nb * w);
+        const Ap = this.A[l - 1];
+        for (let b = 0; b < nb; b++) {
+          const idx = first + b;
+          if (idx < layM.b) {
+            const p = Math.floor((idx - layM.w) / wp), q = (idx - layM.w) % wp;
+            for (let i = 0; i < n; i++) RH[(i * nb + b) * w + p] = Ap[i * wp + q];
+          } else {
+            const p = idx - layM.b;
+            for (let i = 0; i < n; i++) RH[(i * nb + b) * w + p] = 1;
+          }
+        }
+      } else {
+        be.gemm(false, true, n * nb, w, wp, 1, ws.RA[l - 1], 0, wp, theta, this.layers[l - 1].w, wp, 0, RH, 0, w);
+      }
+      if (l < L) {
+        const RA = ws.RA[l], G1 = this.G1[l];
+        for (let i = 0; i < n; i++) {
+          const g = i * w;
+          for (let b = 0; b < nb; b++) {
+            const o = (i * nb + b) * w;
+            for (let j = 0; j < w; j++) RA[o + j] = G1[g + j] * RH[o + j];
+          }
+        }
+      }
+    }
+    // output: Rδ^L = (1/n) ∇²ℓ · RH^L
+    const F = this.A[L], Y = this.data.y, RDL = ws.RD[L], RHL = ws.RH[L];
+    const inv = 1 / n;
+    for (let i = 0; i < n; i++) for (let b = 0; b < nb; b++) {
+      const o = (i * nb + b) * k;
+      this.lossFn.hessVec(F, i * k, Y, i * k, k, RHL, o, RDL, o);
+      for (let j = 0; j < k; j++) RDL[o + j] *= inv;
+    }
+    // R-backward down to layer m
+    const T = ws.T;
+    for (let l = L; l >= m; l--) {
+      const lay = this.layers[l - 1];
+      const w = this.widths[l], wp = this.widths[l - 1];
+      const RD = ws.RD[l];
+      // T[q, b·w + p] = Σ_i A^{l−1}[i,q] Rδ^l[i,b,p]
+      be.gemm(true, false, wp, nb * w, n, 1, this.A[l - 1], 0, wp, RD, 0, nb * w, 0, T, 0, nb * w);
+      for (let b = 0; b < nb; b++) {
+        const row = (first + b) * P + lay.w;
+        for (let p = 0; p < w; p++) for (let q = 0; q < wp; q++) out[row + p * wp + q] = T[q * nb * w + b * w + p];
+      }
+      if (l > m) {
+        // T[p, b·wp + q] = Σ_i δ^l[i,p] RA^{l−1}[i,b,q]
+        be.gemm(true, false, w, nb * wp, n, 1, this.D[l], 0, w, ws.RA[l - 1], 0, nb * wp, 0, T, 0, nb * wp);
+        for (let b = 0; b < nb; b++) {
+          const row = (first + b) * P + lay.w;
+          for (let p = 0; p < w; p++) for (let q = 0; q < wp; q++) out[row + p * wp + q] += T[p * nb * wp + b * wp + q];
+        }
+      }
+      for (let b = 0; b < nb; b++) {
+        const row = (first + b) * P + lay.b;
+        for (let p = 0; p < w; p++) out[row + p] = 0;
+        for (let i = 0; i < n; i++) {
+          const o = (i * nb + b) * w;
+          for (let p = 0; p < w; p++) out[row + p] += RD[o + p];
+        }
+      }
+      if (l > m) {
+        // mirror the rows just written for layer l into the columns (H symmetric)
+        const lo = lay.w, hi = lay.b + lay.rows;
+        for (let b = 0; b < nb; b++) {
+          const c = first + b, row = c * P;
+          for (let j = lo; j < hi; j++) out[j * P + c] = out[row + j];
+        }
+        const RZ = ws.RZ[l - 1];
+        be.gemm(false, false, n * nb, wp, w, 1, RD, 0, w, theta, lay.w, wp, 0, RZ, 0, wp);
+        const RDp = ws.RD[l - 1], RHp = ws.RH[l - 1], G1 = this.G1[l - 1], G2 = this.G2[l - 1], Zp = this.Z[l - 1];
+        for (let i = 0; i < n; i++) {
+          const g = i * wp;
+          for (let b = 0; b < nb; b++) {
+            const o = (i * nb + b) * wp;
+            for (let j = 0; j < wp; j++) RDp[o + j] = G2[g + j] * RHp[o + j] * Zp[g + j] + G1[g + j] * RZ[o + j];
+          }
+        }
+      }
+    }
   }
 
   private checkTheta(theta: Float64Array): void {

@@ -9,6 +9,9 @@ import { InputError } from "../../util/errors.js";
  * subspaces; `--bell` for the T_Bell variant), G(r, m) (symmetry-induced saddle subspaces), tables
  * and the crossover h where minima start to outnumber saddles. Numbers are exact (BigInt; JSON strings).
  */
+/** Largest r·m for which `count T` also evaluates the O(r·m) sum form (and `--bell` is allowed). */
+const SUM_FORM_LIMIT = 1_000_000;
+
 export function register(program: Command): void {
   const count = program.command("count").description("exact counts of symmetry-induced affine subspaces (Şimşek et al., SPEC §5.3)");
   const bound = { min: 1, max: MAX_COUNT_WIDTH };
@@ -23,13 +26,17 @@ export function register(program: Command): void {
     .option("--json", "print JSON")
     .action((rs: string, ms: string, f: { bell?: boolean; json?: boolean }) => {
       const r = parseWhole("r", rs, bound), m = parseWhole("m", ms, bound);
+      // the sum form and T_Bell cost O(r·m) big-integer steps; the closed form stays fast up to m = 5000
+      const small = r * m <= SUM_FORM_LIMIT;
+      if (f.bell && !small) throw new InputError(`T_Bell(${r}, ${m}) is too expensive (r·m must be at most ${SUM_FORM_LIMIT})`);
       const value = f.bell ? countTBell(r, m) : countT(r, m);
-      const sum = f.bell ? null : countTSum(r, m);
+      const sum = f.bell || !small ? null : countTSum(r, m);
       if (f.json) {
         printJson({
           quantity: f.bell ? "T_Bell" : "T", r, m, value: value.toString(), digits: value.toString().length,
           formula: f.bell ? "Σ_k C(m,k)·r!·S(m−k,r)·B_k" : "r!·S(m+1,r+1)",
           ...(sum === null ? {} : { sumForm: sum.toString(), formsAgree: sum === value }),
+          ...(sum === null && !f.bell ? { sumFormSkipped: `r·m > ${SUM_FORM_LIMIT}` } : {}),
         });
       } else process.stdout.write(`${f.bell ? "T_Bell" : "T"}(${r}, ${m}) = ${value}\n`);
     });
@@ -56,8 +63,9 @@ export function register(program: Command): void {
     .option("--bell", "T_Bell instead of T")
     .option("--json", "print JSON (values as strings, null where r > m)")
     .action((f: { r: string; m: string; bell?: boolean; json?: boolean }) => {
-      const rs = parseRange("--r", f.r, bound), ms = parseRange("--m", f.m, bound);
-      if (rs.length * ms.length > 2500) throw new InputError(`a table of ${rs.length}×${ms.length} cells is too large (at most 2500 cells)`);
+      const tableBound = { min: 1, max: 1000 };
+      const rs = parseRange("--r", f.r, tableBound), ms = parseRange("--m", f.m, tableBound);
+      if (rs.length * ms.length > 400) throw new InputError(`a table of ${rs.length}×${ms.length} cells is too large (at most 400 cells; use count T/G for single values)`);
       const T = f.bell ? countTBell : countT;
       const grid = (fn: (r: number, m: number) => bigint): (string | null)[][] => rs.map((r) => ms.map((m) => (r > m ? null : fn(r, m).toString())));
       const tName = f.bell ? "T_Bell" : "T";

@@ -16,4 +16,5 @@ export const commandModules: Array<() => Promise<{ register(program: Command): v
   () => import("./reproduce.js"),
   () => import("./condense.js"),
   () => import("./prune.js"),
+  () => import("./doctor.js"),
 ];

@@ -1,0 +1,101 @@
+/**
+ * `npm run bench [-- --quick] [-- --write]`: embedscape cases, each in its own child process (so
+ * its peak RSS is its own), side by side with the PyTorch/NumPy reference scripts of
+ * ../shared/bench run by /usr/bin/python3 (OMP_WAIT_POLICY=PASSIVE, 1 thread) in the same
+ * invocation. Prints JSON lines, then a table of times and ratios; `--write` regenerates BENCHMARKS.md.
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import os from "node:os";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = resolve(here, "..", "..");
+const args = process.argv.slice(2);
+const quick = args.includes("--quick");
+const write = args.includes("--write");
+const threads = Number(process.env.EMBEDSCAPE_THREADS ?? "1");
+const benchDir = [process.env.EMBEDSCAPE_BENCH_DIR, join(root, "..", "shared", "bench"), "/work/shared/bench"].find((d) => d && existsSync(join(d, "nets.py")));
+const python = "/usr/bin/python3";
+
+type Row = Record<string, unknown>;
+const lines: Row[] = [];
+function emit(r: Row): void {
+  lines.push(r);
+  process.stdout.write(JSON.stringify(r) + "\n");
+}
+
+function child(caseName: string): Row | null {
+  const r = spawnSync(process.execPath, [join(here, "case.js"), caseName, quick ? "quick" : "full"], {
+    encoding: "utf8", env: { ...process.env, EMBEDSCAPE_THREADS: String(threads) }, maxBuffer: 1 << 24,
+  });
+  if (r.status !== 0) { emit({ bench: "error", case: caseName, stderr: r.stderr.slice(-400) }); return null; }
+  const row = JSON.parse(r.stdout.trim().split("\n").pop()!) as Row;
+  emit(row);
+  return row;
+}
+
+function py(script: string, extra: string[], t: number): Row[] {
+  if (!benchDir || !existsSync(python)) return [];
+  const r = spawnSync(python, [join(benchDir, script), "--threads", String(t), ...(quick ? ["--quick"] : []), ...extra], {
+    cwd: benchDir, encoding: "utf8", maxBuffer: 1 << 26,
+    env: { ...process.env, OMP_WAIT_POLICY: "PASSIVE", OMP_NUM_THREADS: String(t), OPENBLAS_NUM_THREADS: String(t) },
+  });
+  if (r.status !== 0) { emit({ bench: "python_error", script, stderr: (r.stderr ?? "").slice(-300) }); return []; }
+  const rows = r.stdout.trim().split("\n").filter((l) => l.startsWith("{")).map((l) => JSON.parse(l) as Row);
+  for (const row of rows) emit({ side: "pytorch", script, ...row });
+  return rows;
+}
+
+const ours: Record<string, Row | null> = {};
+for (const c of ["calib", "dgemm1024", "train_a", "train_b", "train_mnist_ce", "hessian_b", "hessian_d", ...(args.includes("--large") ? ["hessian_c"] : [])]) ours[c] = child(c);
+
+const havePy = benchDir !== undefined && existsSync(python) && spawnSync(python, ["-c", "import torch"]).status === 0;
+const ref: Record<string, number> = {};
+if (!havePy) process.stderr.write("bench: /usr/bin/python3 with torch or ../shared/bench not found; ratios skipped\n");
+else {
+  for (const t of [1, 2]) {
+    for (const r of py("bench_dgemm.py", [], t)) if (r.bench === "dgemm" && r.n === 1024 && String(r.impl).startsWith("numpy")) ref.dgemm1024 = Math.max(ref.dgemm1024 ?? 0, r.gflops as number);
+    for (const r of py("bench_train.py", ["--nets", "a,b,mnist_ce"], t)) if (r.bench === "train") { const k = `train_${r.net === "mnist_ce" ? "mnist_ce" : r.net}`; ref[k] = Math.max(ref[k] ?? 0, r.steps_per_s as number); }
+    if (t === 2 && quick) continue;
+    const nets = quick ? "b" : "b,d";
+    const build: Record<string, number> = {}, eig: Record<string, number> = {};
+    for (const r of py("bench_hessian.py", ["--nets", nets], t)) {
+      const k = `hessian_${r.net}`;
+      if (r.bench === "hessian_build") build[k] = Math.min(build[k] ?? Infinity, r.min_s as number);
+      if (r.bench === "hessian_eig" && r.method === "torch.linalg.eigvalsh") eig[k] = r.min_s as number;
+    }
+    for (const k of Object.keys(build)) if (eig[k] !== undefined) ref[k] = Math.min(ref[k] ?? Infinity, build[k] + eig[k]);
+  }
+}
+
+const table: string[][] = [["case", "embedscape", "PyTorch/NumPy best", "ratio", "goal", "peak RSS (MB)"]];
+const fmt = (x: number): string => (x >= 100 ? x.toFixed(0) : x >= 1 ? x.toFixed(2) : x.toPrecision(3));
+function row(key: string, label: string, field: string, unit: string, higherBetter: boolean, goal: string): void {
+  const o = ours[key];
+  if (!o) return;
+  const v = o[field] as number, r = ref[key];
+  const ratio = r === undefined ? "n/a (no python/torch)" : higherBetter ? `${(v / r).toFixed(2)}×` : `${(v / r).toFixed(2)}× time`;
+  table.push([label, `${fmt(v)} ${unit}`, r === undefined ? "–" : `${fmt(r)} ${unit}`, ratio, goal, String(o.peakRssMB)]);
+  emit({ bench: "summary", case: key, embedscape: v, reference: r ?? null, unit });
+}
+row("dgemm1024", "DGEMM n=1024", "gflops", "GFLOP/s", true, "≥ 0.7×");
+row("train_a", "GD 1-3-1 tanh n=100", "stepsPerS", "steps/s", true, "≥ 20×");
+row("train_b", "GD 1-50-1 tanh n=100", "stepsPerS", "steps/s", true, "≥ 20×");
+row("train_mnist_ce", "GD 784-400-10 ReLU CE n=1000", "stepsPerS", "steps/s", true, "time ≤ 1.2× (ratio ≥ 0.83)");
+row("hessian_b", "Hessian+inertia 1-50-1 (M=151)", "seconds", "s", false, "≤ 1×");
+row("hessian_d", "Hessian+inertia 64-32-10 (M=2,410)", "seconds", "s", false, "≤ 0.5×");
+row("hessian_c", "Hessian+inertia 2-100-100-1 (M=10,501)", "seconds", "s", false, "≤ 0.5×");
+const calib = ours.calib?.gflops;
+const widths = table[0].map((_, j) => Math.max(...table.map((r) => r[j].length)));
+const text = table.map((r) => "| " + r.map((c, j) => c.padEnd(widths[j])).join(" | ") + " |").join("\n");
+process.stdout.write("\n" + text + "\n");
+process.stdout.write(`DGEMM calibration (native, ${threads} thread): ${calib ?? "n/a"} GFLOP/s\n`);
+if (write) {
+  const md = `# Benchmarks\n\nGenerated by \`npm run bench -- --write${quick ? " --quick" : ""}\` on ${new Date().toISOString()}.\n\n` +
+    `Machine: ${os.cpus()[0]?.model ?? "?"} × ${os.cpus().length}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB; node ${process.version}; ` +
+    `embedscape BLAS threads ${threads}; DGEMM calibration ${calib ?? "n/a"} GFLOP/s. Reference: best of 1 and 2 threads (OMP_WAIT_POLICY=PASSIVE).\n\n` +
+    `| ${table[0].join(" | ")} |\n|${table[0].map(() => "---").join("|")}|\n` + table.slice(1).map((r) => `| ${r.join(" | ")} |`).join("\n") + "\n";
+  writeFileSync(join(root, "BENCHMARKS.md"), md);
+}
