@@ -70,12 +70,18 @@ test("CLI condense: groups, low-amplitude neurons and an HTML report; bad input 
 });
 
 test("reproduce mnist-prune and condensation (reduced) write reports that render in Chromium", { skip: findChromium() ? false : "no chromium" }, () => {
-  const m = cli("reproduce", "mnist-prune", "--train", "200", "--width", "24", "--steps", "6", "--retrain", "3", "--out", "e6.html", "--json");
+  const m = cli("reproduce", "mnist-prune", "--train", "200", "--width", "24", "--steps", "6", "--retrain", "3", "--out", "e6.html", "--save-wide", "mw.json", "--json");
   assert.equal(m.code, 0, m.err);
   const j = JSON.parse(m.out);
   assert.equal(j.widthBefore, 24);
   assert.ok(j.widthAfter >= 1 && j.widthAfter <= 24);
   assert.ok(j.agreementHeldOut > 0 && j.agreementHeldOut <= 1);
+  // the saved wide net prunes from the CLI with the mnist data spec, with the same width as in the reproduction
+  const p = cli("prune", "--net", "mw.json", "--data", "mnist:200", "--threshold", "0.9", "--json");
+  assert.equal(p.code, 0, p.err);
+  const pj = JSON.parse(p.out);
+  assert.equal(pj.widthAfter, j.widthAfter);
+  assert.equal(pj.agreementHeldOut, j.agreementHeldOut);
   const c = cli("reproduce", "condensation", "--widths", "1,2,4", "--steps", "300", "--out", "e23.html", "--json");
   assert.equal(c.code, 0, c.err);
   const s = JSON.parse(c.out);

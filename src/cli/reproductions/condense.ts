@@ -29,8 +29,11 @@ export const mnistPruneReproduction = {
     { flags: "--low-amplitude <frac>", description: "drop neurons with amplitude ≤ frac·max first", default: "1e-3" },
     { flags: "--retrain <n>", description: "retraining steps of the merged net", default: "200" },
     { flags: "--seed <n>", description: "initialisation seed", default: "0" },
+    { flags: "--save-wide <file>", description: "also save the trained wide net (.json)" },
+    { flags: "--save-pruned <file>", description: "also save the merged net before retraining (.json)" },
   ],
   async run(o: Record<string, string | boolean | undefined> & { out: string }): Promise<Record<string, unknown>> {
+    const { saveNet } = await import("../../io/files.js");
     const { mnistPruneExperiment, mnistPruneReport, mnistPruneSummary } = await import("../../condense/mnist-prune.js");
     const optimizer = String(o.optimizer);
     if (optimizer !== "gd" && optimizer !== "adam") throw new InputError(`--optimizer must be gd or adam, got "${optimizer}"`);
@@ -49,6 +52,8 @@ export const mnistPruneReproduction = {
     for (const b of Object.values(bars)) b.stop();
     const summary = mnistPruneSummary(r);
     writeAtomic(o.out, await mnistPruneReport(r));
+    if (typeof o.saveWide === "string") saveNet(o.saveWide, r.wide);
+    if (typeof o.savePruned === "string") saveNet(o.savePruned, r.pruned);
     const pct = (x: number | null): string => (x === null ? "–" : `${(100 * x).toFixed(2)} %`);
     if (!o.json) {
       say(`wide net: loss ${r.wideLoss.toExponential(3)} after ${r.options.steps} ${r.options.optimizer} steps (relative decrease over the last 10 %: ${r.finalRelativeDecrease.toExponential(2)})`);
