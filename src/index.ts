@@ -12,4 +12,5 @@ export * from "./depth/index.js";
 export * from "./embed/index.js";
 export * from "./analysis/index.js";
 export * from "./symmetry/index.js";
+export * from "./condense/index.js";
 export * from "./spectrum/index.js";

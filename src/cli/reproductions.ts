@@ -3,6 +3,7 @@ import { parseRange, parseWhole } from "../symmetry/args.js";
 import { InputError } from "../util/errors.js";
 import { hessianEmbeddingReproduction } from "./reproductions/hessian-embedding.js";
 import { depthReproduction } from "./reproductions/depth.js";
+import { condensationReproduction, mnistPruneReproduction } from "./reproductions/condense.js";
 
 /**
  * Everything `embedscape reproduce <name>` can reproduce. To add one, append an entry: `reproduce`
@@ -82,4 +83,6 @@ export const reproductions: Reproduction[] = [
   },
   hessianEmbeddingReproduction,
   depthReproduction,
+  mnistPruneReproduction,
+  condensationReproduction,
 ];

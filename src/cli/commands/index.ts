@@ -14,5 +14,7 @@ export const commandModules: Array<() => Promise<{ register(program: Command): v
   () => import("./truly-bad.js"),
   () => import("./count.js"),
   () => import("./reproduce.js"),
+  () => import("./condense.js"),
+  () => import("./prune.js"),
   () => import("./doctor.js"),
 ];
