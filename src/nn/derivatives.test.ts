@@ -2,23 +2,13 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { makeDataset } from "../data/dataset.js";
 import { Rng } from "../util/rng.js";
+import { randomData } from "../testing/index.js";
 import { assertClose, fdGradient } from "../testing/index.js";
 import { ACTIVATION_NAMES } from "./activations.js";
 import { initNet, makeArch } from "./arch.js";
 import { Evaluator } from "./evaluator.js";
 import { fixtureA, fixtureB } from "./fixtures.js";
 
-/** Random data set for the given sizes; CE targets are one-hot. */
-function randomData(d: number, k: number, n: number, lossName: string, seed: number) {
-  const rng = new Rng(seed);
-  const x = rng.fillNormal(new Float64Array(n * d));
-  const y = new Float64Array(n * k);
-  for (let i = 0; i < n; i++) {
-    if (lossName === "mse") for (let j = 0; j < k; j++) y[i * k + j] = rng.normal();
-    else y[i * k + rng.int(k)] = 1;
-  }
-  return makeDataset(x, y, { n, d, k });
-}
 
 const ARCHS = [[2, 3, 2], [3, 4, 3, 2], [2, 3, 2, 3, 3]]; // depth L = 2, 3, 4
 

@@ -1,5 +1,7 @@
 /** Shared test helpers (not part of the public API): finite differences and tolerance asserts. */
 import assert from "node:assert/strict";
+import { makeDataset, type Dataset } from "../data/dataset.js";
+import { Rng } from "../util/rng.js";
 
 /** Central finite difference of f at x along every coordinate (step h), returns the gradient. */
 export function fdGradient(f: (x: Float64Array) => number, x: Float64Array, h = 1e-6): Float64Array {
@@ -28,4 +30,16 @@ export function assertClose(a: ArrayLike<number>, b: ArrayLike<number>, atol: nu
 /** Assert a scalar is within tolerance. */
 export function assertNear(a: number, b: number, atol: number, what = "value"): void {
   if (!(Math.abs(a - b) <= atol)) assert.fail(`${what}: ${a} vs ${b} (|diff| ${Math.abs(a - b)} > ${atol})`);
+}
+
+/** Random data set: inputs N(0, 1); targets N(0, 1) for mse, one-hot for cross-entropy. */
+export function randomData(d: number, k: number, n: number, lossName: string, seed: number): Dataset {
+  const rng = new Rng(seed);
+  const x = rng.fillNormal(new Float64Array(n * d));
+  const y = new Float64Array(n * k);
+  for (let i = 0; i < n; i++) {
+    if (lossName === "mse") for (let j = 0; j < k; j++) y[i * k + j] = rng.normal();
+    else y[i * k + rng.int(k)] = 1;
+  }
+  return makeDataset(x, y, { n, d, k });
 }
