@@ -1,6 +1,5 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { makeDataset } from "../data/dataset.js";
 import { Rng } from "../util/rng.js";
 import { randomData } from "../testing/index.js";
 import { assertClose, fdGradient } from "../testing/index.js";
