@@ -5,6 +5,8 @@
 #include <cblas.h>
 #include <lapacke.h>
 #include <cmath>
+#include <dlfcn.h>
+#include <immintrin.h>
 #include <cstring>
 #include <vector>
 
@@ -129,6 +131,56 @@ Napi::Value LdlInertia(const Napi::CallbackInfo& info) {
   return out;
 }
 
+// ---- elementwise tanh with derivatives ------------------------------------------------------
+// a = tanh(h), g1 = 1 − a², g2 = −2·a·g1 (g2 optional). Four lanes at a time through glibc's
+// libmvec AVX2 tanh (_ZGVdN4v_tanh, looked up with dlsym so the addon never needs libmvec to
+// link or load) when the CPU has AVX2; scalar libm tanh otherwise and for the tail.
+using VecTanh = __m256d (*)(__m256d);
+VecTanh g_vtanh = nullptr;
+const char* g_tanhImpl = "libm tanh (scalar)";
+
+void InitTanh() {
+  if (!__builtin_cpu_supports("avx2")) return;
+  void* h = dlopen("libmvec.so.1", RTLD_NOW | RTLD_LOCAL);
+  if (!h) return;
+  g_vtanh = reinterpret_cast<VecTanh>(dlsym(h, "_ZGVdN4v_tanh"));
+  if (g_vtanh) g_tanhImpl = "libmvec _ZGVdN4v_tanh (AVX2)";
+}
+
+__attribute__((target("avx2"))) long TanhAvx2(const double* h, double* a, double* g1, double* g2, long n) {
+  const __m256d one = _mm256_set1_pd(1.0), m2 = _mm256_set1_pd(-2.0);
+  long i = 0;
+  for (; i + 4 <= n; i += 4) {
+    __m256d t = g_vtanh(_mm256_loadu_pd(h + i));
+    __m256d d = _mm256_sub_pd(one, _mm256_mul_pd(t, t));
+    _mm256_storeu_pd(a + i, t);
+    _mm256_storeu_pd(g1 + i, d);
+    if (g2) _mm256_storeu_pd(g2 + i, _mm256_mul_pd(_mm256_mul_pd(m2, t), d));
+  }
+  return i;
+}
+
+// tanh(h, a, g1, g2|null, n)
+Napi::Value Tanh(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() != 5) { Fail(env, "tanh: 5 arguments expected"); return env.Undefined(); }
+  double *h, *a, *g1, *g2 = nullptr; size_t lh, la, l1, l2 = 0;
+  if (!GetF64(env, info[0], &h, &lh) || !GetF64(env, info[1], &a, &la) || !GetF64(env, info[2], &g1, &l1)) return env.Undefined();
+  bool second = !info[3].IsNull() && !info[3].IsUndefined();
+  if (second && !GetF64(env, info[3], &g2, &l2)) return env.Undefined();
+  long n = info[4].As<Napi::Number>().Int64Value();
+  if (n < 0 || lh < (size_t)n || la < (size_t)n || l1 < (size_t)n || (second && l2 < (size_t)n)) {
+    Fail(env, "tanh: array too short"); return env.Undefined();
+  }
+  long i = g_vtanh ? TanhAvx2(h, a, g1, g2, n) : 0;
+  for (; i < n; i++) {
+    double t = std::tanh(h[i]), d = 1 - t * t;
+    a[i] = t; g1[i] = d;
+    if (g2) g2[i] = -2 * t * d;
+  }
+  return env.Undefined();
+}
+
 Napi::Value SetThreads(const Napi::CallbackInfo& info) {
   int t = info.Length() > 0 ? (int)info[0].As<Napi::Number>().Int32Value() : 1;
   openblas_set_num_threads(t < 1 ? 1 : t);
@@ -142,10 +194,13 @@ Napi::Value Info(const Napi::CallbackInfo& info) {
   o.Set("config", Napi::String::New(env, openblas_get_config()));
   o.Set("corename", Napi::String::New(env, openblas_get_corename()));
   o.Set("parallel", Napi::Number::New(env, openblas_get_parallel()));
+  o.Set("tanh", Napi::String::New(env, g_tanhImpl));
   return o;
 }
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  InitTanh();
+  exports.Set("tanh", Napi::Function::New(env, Tanh));
   exports.Set("gemm", Napi::Function::New(env, Gemm));
   exports.Set("syev", Napi::Function::New(env, Syev));
   exports.Set("ldlInertia", Napi::Function::New(env, LdlInertia));

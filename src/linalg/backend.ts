@@ -10,6 +10,8 @@ export interface NativeInfo {
   config: string;
   corename: string;
   parallel: number;
+  /** The elementwise tanh kernel in use (libmvec AVX2 or scalar libm). */
+  tanh: string;
 }
 
 /**
@@ -50,6 +52,13 @@ export interface LinalgBackend {
    * counted by their determinant). About n³/3 flops: a fraction of a full spectrum's cost.
    */
   ldlInertia(n: number, a: Float64Array, shift: number): Inertia;
+
+  /**
+   * Elementwise tanh with its derivatives over [0, n): a = tanh(h), g1 = 1 − a², g2 = −2·a·g1
+   * (g2 may be null). Optional: native only (libmvec's AVX2 tanh, ≤ 2 ulp); callers fall back to
+   * Math.tanh when absent.
+   */
+  tanh?(h: Float64Array, a: Float64Array, g1: Float64Array, g2: Float64Array | null, n: number): void;
 
   /** Number of BLAS threads (native only). */
   setThreads?(t: number): void;

@@ -8,6 +8,7 @@ import { Rng } from "../util/rng.js";
 import { makeArch, initNet } from "../nn/arch.js";
 import { Evaluator } from "../nn/evaluator.js";
 import { grid1d } from "../data/synthetic.js";
+import { makeDataset } from "../data/dataset.js";
 
 const native = nativeBackend();
 const skip = native === null ? "native addon not built" : false;
@@ -132,4 +133,52 @@ test("inertiaLdl (Sylvester) and the eigenvalue inertia agree on a network Hessi
   } finally {
     setBackend(prev);
   }
+});
+
+test("native tanh kernel: within 4 ulp of Math.tanh, exact derivative formulas, IEEE edge cases, bounds checked", { skip }, () => {
+  const tanh = native!.tanh!;
+  assert.ok(tanh, "the native backend exports the elementwise tanh kernel");
+  const rng = new Rng(11);
+  const n = 4099; // not a multiple of the vector width: exercises the scalar tail
+  const h = new Float64Array(n);
+  for (let i = 0; i < n; i++) h[i] = rng.normal() * (i % 3 === 0 ? 0.01 : i % 3 === 1 ? 1 : 12);
+  h.set([0, -0, 1e-300, -1e-300, 5e-324, 19.06, -19.06, 710, Infinity, -Infinity, NaN], 0);
+  const a = new Float64Array(n), g1 = new Float64Array(n), g2 = new Float64Array(n);
+  tanh(h, a, g1, g2, n);
+  for (let i = 0; i < n; i++) {
+    const t = Math.tanh(h[i]);
+    if (Number.isNaN(t)) { assert.ok(Number.isNaN(a[i])); continue; }
+    assert.ok(Math.abs(a[i] - t) <= 4 * Number.EPSILON * Math.abs(t), `tanh(${h[i]}) = ${a[i]}, Math.tanh ${t}`);
+    assert.equal(Object.is(a[i], -0), Object.is(t, -0), `sign of zero at ${h[i]}`);
+    assert.equal(g1[i], 1 - a[i] * a[i]);
+    assert.equal(g2[i], -2 * a[i] * g1[i]);
+  }
+  const a2 = new Float64Array(n), g12 = new Float64Array(n);
+  tanh(h, a2, g12, null, n); // g2 optional
+  assert.deepEqual(a2, a);
+  assert.throws(() => tanh(h, new Float64Array(3), g1, null, n), /array too short/);
+});
+
+test("forward passes agree across backends with the native tanh kernel (1e-12 relative)", { skip }, () => {
+  const arch = makeArch([2, 40, 30, 3], "tanh", "mse");
+  const net = initNet(arch, { seed: 9 });
+  const rng = new Rng(3), n = 64;
+  const x = new Float64Array(n * 2), y = new Float64Array(n * 3);
+  rng.fillNormal(x); rng.fillNormal(y);
+  const data = makeDataset(x, y, { n, d: 2, k: 3 }, "r");
+  const prev = getBackend();
+  const res: Float64Array[] = [];
+  try {
+    for (const be of [pureBackend, native!]) {
+      setBackend(be);
+      const ev = new Evaluator(arch, data), g = new Float64Array(ev.P);
+      ev.lossAndGradient(net.theta, g);
+      res.push(g);
+    }
+  } finally {
+    setBackend(prev);
+  }
+  let num = 0, den = 0;
+  for (let i = 0; i < res[0].length; i++) { num = Math.max(num, Math.abs(res[0][i] - res[1][i])); den = Math.max(den, Math.abs(res[0][i])); }
+  assert.ok(num <= 1e-12 * den, `gradient max diff ${num} vs scale ${den}`);
 });

@@ -10,8 +10,9 @@ interface Addon {
   gemm(...args: unknown[]): void;
   syev(n: number, a: Float64Array, w: Float64Array, v: Float64Array | null): number;
   ldlInertia(n: number, a: Float64Array, shift: number): [number, number, number];
+  tanh?(h: Float64Array, a: Float64Array, g1: Float64Array, g2: Float64Array | null, n: number): void;
   setThreads(t: number): void;
-  info(): { threads: number; config: string; corename: string; parallel: number };
+  info(): { threads: number; config: string; corename: string; parallel: number; tanh?: string };
 }
 
 /** Path of the compiled addon (native/build/Release/embedscape_native.node next to dist/). */
@@ -51,6 +52,7 @@ function makeNativeBackend(addon: Addon): LinalgBackend {
   return {
     name: "openblas",
     gemm,
+    tanh: addon.tanh,
     syev(n: number, a: Float64Array, w: Float64Array, vectors: Float64Array | null): void {
       const info = addon.syev(n, a, w, vectors);
       if (info !== 0) throw new Error(`LAPACKE_dsyevd failed (info = ${info})`);
@@ -64,7 +66,7 @@ function makeNativeBackend(addon: Addon): LinalgBackend {
     },
     info(): NativeInfo {
       const i = addon.info();
-      return { blas: "OpenBLAS", threads: i.threads, config: i.config.trim(), corename: i.corename, parallel: i.parallel };
+      return { tanh: i.tanh ?? "Math.tanh (addon built without the tanh kernel)", blas: "OpenBLAS", threads: i.threads, config: i.config.trim(), corename: i.corename, parallel: i.parallel };
     },
   };
 }

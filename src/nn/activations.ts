@@ -1,3 +1,4 @@
+import { getBackend } from "../linalg/backend.js";
 import { InputError } from "../util/errors.js";
 import { normalCdf, normalPdf } from "./special.js";
 
@@ -50,6 +51,8 @@ const tanh: Activation = {
   d1: (x) => { const t = Math.tanh(x); return 1 - t * t; },
   d2: (x) => { const t = Math.tanh(x); return -2 * t * (1 - t * t); },
   apply(h, a, g1, g2, n) {
+    const vec = n >= 16 ? getBackend().tanh : undefined; // native vectorised kernel where present
+    if (vec) { vec(h, a, g1, g2, n); return; }
     for (let i = 0; i < n; i++) {
       const t = Math.tanh(h[i]);
       const d = 1 - t * t;

@@ -26,6 +26,7 @@ export function register(program: Command): void {
         threads: info?.threads ?? 1,
         openblasConfig: info?.config ?? null,
         openblasCore: info?.corename ?? null,
+        tanhKernel: info?.tanh ?? "Math.tanh",
         nativeAvailable: nat !== null,
         nativeError: nat === null ? nativeLoadError() : null,
         node: process.version,
