@@ -115,7 +115,7 @@ export class Evaluator {
   at(theta: Float64Array): number {
     this.checkTheta(theta);
     if (this.cachedValid && sameVector(theta, this.cached)) return this.cachedLoss;
-    this.forward(theta);
+    this.forward(theta, true);
     this.cachedLoss = this.computeLoss();
     this.backward(theta, this.grad);
     this.cached.set(theta);
@@ -165,7 +165,8 @@ export class Evaluator {
     if (theta.length !== this.P) throw new InputError(`parameter vector has ${theta.length} entries, architecture ${this.widths.join("-")} needs ${this.P}`);
   }
 
-  private forward(theta: Float64Array): void {
+  /** Forward pass; σ″ (G2) only when `curvature` (the R-op needs it, loss and gradient do not). */
+  private forward(theta: Float64Array, curvature = false): void {
     this.cachedValid = false; // the batch buffers are about to hold another θ
     const be = getBackend();
     const n = this.data.n;
@@ -178,7 +179,7 @@ export class Evaluator {
         const o = i * m;
         for (let j = 0; j < m; j++) H[o + j] += theta[lay.b + j];
       }
-      if (l < this.L) this.act.apply(H, this.A[l], this.G1[l], this.G2[l], n * m);
+      if (l < this.L) this.act.apply(H, this.A[l], this.G1[l], curvature ? this.G2[l] : null, n * m);
     }
   }
 
@@ -202,12 +203,16 @@ export class Evaluator {
       const m = lay.rows, mp = lay.cols;
       const D = this.D[l];
       be.gemm(true, false, m, mp, n, 1, D, 0, m, this.A[l - 1], 0, mp, 0, g, lay.w, mp);
-      colSums(D, n, m, g, lay.b);
+      if (l === L) colSums(D, n, m, g, lay.b); // lower layers' bias gradients are summed while δ is formed
       if (l > 1) {
         const Zp = this.Z[l - 1];
         be.gemm(false, false, n, mp, m, 1, D, 0, m, theta, lay.w, mp, 0, Zp, 0, mp);
-        const Dp = this.D[l - 1], G1 = this.G1[l - 1];
-        for (let i = 0; i < n * mp; i++) Dp[i] = G1[i] * Zp[i];
+        const Dp = this.D[l - 1], G1 = this.G1[l - 1], gb = this.layers[l - 2].b;
+        for (let j = 0; j < mp; j++) g[gb + j] = 0;
+        for (let i = 0; i < n; i++) {
+          const o = i * mp;
+          for (let j = 0; j < mp; j++) { const d = G1[o + j] * Zp[o + j]; Dp[o + j] = d; g[gb + j] += d; }
+        }
       }
     }
   }
