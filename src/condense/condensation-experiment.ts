@@ -49,6 +49,18 @@ export interface CondensationExperimentResult {
   /** Lowest final loss of the runs of width ≤ 2 (≈ the width-2 minimum): every run's snapshot is the logged step whose loss is closest to it. */
   referenceLoss: number;
   runs: WidthRun[];
+  /**
+   * SPEC §7 E2(b) "loss spectrum": per width, the histogram of log10(loss) over every GD step of every run, on
+   * [lo, hi] in `bins` equal bins; `outside` counts the steps whose log10(loss) fell outside the range.
+   */
+  lossSpectrum: { lo: number; hi: number; bins: number; widths: number[]; counts: number[][]; outside: number[] };
+}
+
+/** Bin of log10(loss) in the loss spectrum, or −1 outside [lo, hi]. */
+export function spectrumBin(loss: number, lo: number, hi: number, bins: number): number {
+  const v = Math.log10(loss);
+  if (!(v >= lo && v <= hi)) return -1;
+  return Math.min(bins - 1, Math.floor(((v - lo) / (hi - lo)) * bins));
 }
 
 function logSteps(steps: number, count = 80): number[] {
@@ -104,8 +116,14 @@ export function condensationExperiment(opts: CondensationExperimentOptions = {})
     const best = snaps.reduce((a, b) => (Math.abs(Math.log(b.loss / referenceLoss)) < Math.abs(Math.log(a.loss / referenceLoss)) ? b : a));
     return { step: best.step, loss: best.loss, net: createNet(arch, best.theta) };
   };
+  const spectrum = { lo: -5, hi: 0, bins: 200, widths: order, counts: order.map(() => new Array<number>(200).fill(0)), outside: order.map(() => 0) };
   let done = 0;
   for (const m of order) {
+    const hist = spectrum.counts[order.indexOf(m)], wi = order.indexOf(m);
+    const onStep = (_s: number, loss: number): void => {
+      const b = spectrumBin(loss, spectrum.lo, spectrum.hi, spectrum.bins);
+      if (b < 0) spectrum.outside[wi]++; else hist[b]++;
+    };
     const arch = makeArch([1, m, 1], "relu", "mse");
     if (!refWidths.has(m) && pending.length) {
       for (const p of pending) { p.run.snapshot = snapshotOf(p.run.snapshot!.net.arch, p.snaps); p.run.effective = effectiveNeurons(p.run.snapshot!.net, o.threshold, o.lowAmplitude); }
@@ -122,7 +140,7 @@ export function condensationExperiment(opts: CondensationExperimentOptions = {})
       let state: TrainState | undefined;
       let prev = 0;
       for (const s of marks) {
-        if (s > prev) { state = minimize(ev, theta, { optimizer: "gd", lr: o.lr, steps: s - prev, recordEvery: s - prev, resume: state }).state; prev = s; }
+        if (s > prev) { state = minimize(ev, theta, { optimizer: "gd", lr: o.lr, steps: s - prev, recordEvery: s - prev, resume: state, onStep }).state; prev = s; }
         const loss = ev.loss(theta);
         curve.push({ step: s, loss });
         snaps.push({ step: s, loss, theta: Float64Array.from(theta) });
@@ -143,7 +161,7 @@ export function condensationExperiment(opts: CondensationExperimentOptions = {})
   }
   for (const p of pending) { p.run.snapshot = snapshotOf(p.run.snapshot!.net.arch, p.snaps); p.run.effective = effectiveNeurons(p.run.snapshot!.net, o.threshold, o.lowAmplitude); }
   runs.sort((a, b) => a.width - b.width || a.run - b.run);
-  return { options: o, data: { x: Array.from(data.x), y: Array.from(data.y) }, referenceLoss, runs };
+  return { options: o, data: { x: Array.from(data.x), y: Array.from(data.y) }, referenceLoss, runs, lossSpectrum: spectrum };
 }
 
 /** Merge a 1-m-1 ReLU net's neurons (E3): drop low amplitude, sum equal directions by the E6 rule; angle and signed a·‖(w,b)‖ of each (merged neurons with |amplitude| ≤ lowAmplitude·max are left out). */
@@ -173,8 +191,29 @@ export function condensationSummary(r: CondensationExperimentResult): Record<str
         effectiveNeurons: rs[0].effective,
       };
     }),
+    lossSpectrum: { lo: r.lossSpectrum.lo, hi: r.lossSpectrum.hi, bins: r.lossSpectrum.bins, widths: r.lossSpectrum.widths, outside: r.lossSpectrum.outside, peaksPerWidth: spectrumPeaks(r) },
     options: r.options,
   };
+}
+
+/**
+ * Loss levels where each width's loss spectrum has a local maximum holding ≥ 2 % of its steps (bin centres, as
+ * losses): the plateaus that GD lingers on, read off all runs at once.
+ */
+export function spectrumPeaks(r: CondensationExperimentResult): Array<{ width: number; losses: number[] }> {
+  const { lo, hi, bins, widths, counts } = r.lossSpectrum;
+  return widths.map((width, wi) => {
+    const c = counts[wi], total = c.reduce((a, b) => a + b, 0) || 1;
+    // smooth over ±2 bins so one plateau gives one peak
+    const sm = c.map((_, i) => { let t = 0; for (let k = Math.max(0, i - 2); k <= Math.min(bins - 1, i + 2); k++) t += c[k]; return t; });
+    const losses: number[] = [];
+    for (let i = 0; i < bins; i++) {
+      if (sm[i] / total < 0.02) continue;
+      if ((i > 0 && sm[i - 1] > sm[i]) || (i < bins - 1 && sm[i + 1] >= sm[i])) continue;
+      losses.push(10 ** (lo + ((i + 0.5) * (hi - lo)) / bins));
+    }
+    return { width, losses };
+  });
 }
 
 /** HTML report of the E2/E3 experiment. */
@@ -198,6 +237,21 @@ export async function condensationExperimentReport(r: CondensationExperimentResu
       shape: { field: "width", type: "nominal", title: null, sort: run0.map((x) => `m = ${x.width}`) },
     },
   });
+  const sp = r.lossSpectrum;
+  const spValues = sp.widths.flatMap((w, wi) => {
+    const total = sp.counts[wi].reduce((a, b) => a + b, 0) + sp.outside[wi];
+    return sp.counts[wi].flatMap((c, b) => (c > 0 ? [{ width: `m = ${w}`, lo: sp.lo + (b * (sp.hi - sp.lo)) / sp.bins, hi: sp.lo + ((b + 1) * (sp.hi - sp.lo)) / sp.bins, logp: Math.log10(c / total) }] : []));
+  });
+  const spectrumPlot = await vegaLiteSvg({
+    $schema: "https://vega.github.io/schema/vega-lite/v6.json", title: `loss spectrum: log10(loss) over all ${o.steps} steps of ${o.runs} run(s) per width`, width: 520, height: 24 * sp.widths.length,
+    data: { values: spValues }, mark: { type: "rect" },
+    encoding: {
+      x: { field: "lo", type: "quantitative", title: "log10(loss)", scale: { domain: [sp.lo, sp.hi] } }, x2: { field: "hi" },
+      y: { field: "width", type: "ordinal", title: null, sort: sp.widths.map((w) => `m = ${w}`) },
+      color: { field: "logp", type: "quantitative", title: "log10 p", scale: { scheme: "viridis" } },
+    },
+  });
+  const peaks = spectrumPeaks(r);
   const widest = run0[run0.length - 1];
   const scatter = widest.snapshot ? await orientationAmplitudePlot(condensation(widest.snapshot.net, { threshold: o.threshold, lowAmplitude: o.lowAmplitude })[0], `width ${widest.width} at the snapshot: every neuron`) : "";
   const rows = o.widths.map((m) => {
@@ -210,6 +264,7 @@ export async function condensationExperimentReport(r: CondensationExperimentResu
   const lead = `SPEC §7 E2/E3. Two-layer ReLU nets 1-m-1 fit ${o.points} grid points on [−1, 1] of ReLU(2x+0.6) − ReLU(x) + ReLU(0.5x−0.4) − ReLU(1.5x−0.6) by full-batch GD (lr ${o.lr}, ${o.steps} steps; the SPEC's lr 0.001 needs ≈50× more steps), every parameter initialised N(0, ${o.scale}²) for all widths, ${o.runs} run(s) per width. Snapshot: the logged step whose loss is closest to the lowest final loss reached by any run of width ≤ 2 (${fmt(r.referenceLoss)}, an estimate of the width-2 minimum). Effective neurons: neurons with amplitude ≤ ${o.lowAmplitude}·max dropped, directions with cosine ≥ ${o.threshold} merged by the E6 rule; each shown as (angle of (w, b), Σ a_k‖(w_k, b_k)‖). Every run recomputes (no cache).`;
   return page("Condensation across widths (E2/E3)", lead, [
     { title: "Loss curves and plateaus", html: `${figure(curves, "Loss against GD step, log–log. Plateaus at common values across widths are the embedded critical points of narrower nets.")}${table(["width", "runs", "final loss (median)", "plateau levels (run 0)", "snapshot step (loss)", "effective neurons", "effective (angle, amplitude)"], rows)}` },
+    { title: "Loss spectrum (E2b)", html: `${figure(spectrumPlot, `Per width, the share p of all GD steps (every run) whose log10(loss) falls in each of ${sp.bins} bins on [${sp.lo}, ${sp.hi}]; bright columns shared across widths are the plateaus GD lingers on.`)}${table(["width", "spectrum peaks (loss)", "steps outside the range"], peaks.map((p, i) => [p.width, p.losses.map(fmt).join(", ") || "–", sp.outside[i]]))}` },
     { title: "Effective neurons across widths", html: `<div class="plots">${figure(effPlot, "Merged effective neurons of every width at its snapshot: coinciding points = the same narrow network.")}${figure(fits, "Output functions at the snapshot.")}${scatter ? figure(scatter, "Orientation–amplitude scatter of the widest net before merging.") : ""}</div>` },
     { title: "Setup", html: `<p class="muted">Widths ${esc(o.widths.join(", "))}; seed ${o.seed}.</p>` },
   ]);
