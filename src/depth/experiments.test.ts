@@ -10,6 +10,7 @@ import { Evaluator } from "../nn/evaluator.js";
 import { renderInChromium, findChromium } from "../report/browser.js";
 import { approximateInsertion } from "./approximate.js";
 import { investigateMinToSaddle } from "./investigate.js";
+import { bnExperiment, bnSeedSweep } from "./experiments.js";
 import { depthReport } from "./report.js";
 import { liftedRegionBySize } from "./shrink.js";
 
@@ -69,4 +70,14 @@ test("reproduce depth report (quick) renders in headless Chromium without consol
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test("BN seed sweep: one row per seed, seed 1 equals the plotted bnExperiment run", () => {
+  const rows = bnSeedSweep([1, 2], { steps: 200 });
+  assert.deepEqual(rows.map((r) => r.seed), [1, 2]);
+  const one = bnExperiment({ seed: 1, steps: 200, every: 50 });
+  assert.equal(rows[0].plainLoss, one.plain[one.plain.length - 1].loss);
+  assert.equal(rows[0].bnLoss, one.bn[one.bn.length - 1].loss);
+  for (const r of rows) for (const v of [r.plainLoss, r.bnLoss, r.plainLinear, r.bnLinear]) assert.ok(Number.isFinite(v) && v >= 0);
+  assert.notEqual(rows[0].plainLoss, rows[1].plainLoss, "different seeds, different runs");
 });

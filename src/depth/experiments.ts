@@ -44,6 +44,22 @@ export function bnExperiment(opts: { widths?: number[]; data?: Dataset; steps?: 
   return { plain, bn, widths, n: data.n };
 }
 
+/** One seed of the BN comparison: final loss and mean linear fraction with and without BN. */
+export interface BnSeedRow { seed: number; plainLoss: number; bnLoss: number; plainLinear: number; bnLinear: number }
+
+/**
+ * `bnExperiment` repeated over seeds (SPEC §4.3): the final loss and final mean linear fraction of the same net trained
+ * with and without BN, per seed, so a reader sees how much of the one-seed picture is the seed.
+ */
+export function bnSeedSweep(seeds: number[], opts: { steps?: number } = {}): BnSeedRow[] {
+  const steps = opts.steps ?? 3000;
+  return seeds.map((seed) => {
+    const r = bnExperiment({ seed, steps, every: steps });
+    const p = r.plain[r.plain.length - 1], b = r.bn[r.bn.length - 1];
+    return { seed, plainLoss: p.loss, bnLoss: b.loss, plainLinear: p.linearFraction, bnLinear: b.linearFraction };
+  });
+}
+
 /**
  * SPEC §4.4 on a trained deep net: train a shallow ReLU net, lift it (exact, one inserted layer), fine-tune the deep net,
  * find its linearized layers and prune the inserted one; also force-prune a layer that is not linear and fine-tune it.

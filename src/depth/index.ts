@@ -8,5 +8,5 @@ export { type BnArch, type BnLayer, BnEvaluator, bnLayout, makeBnArch, bnFromPla
 export { type RegionSize, liftedRegionBySize } from "./shrink.js";
 export { type DirectionalProbe, probeDirection, probeAll } from "./saddle.js";
 export { type CaseResult, investigateMinToSaddle, splitNeuron } from "./investigate.js";
-export { type BnCurvePoint, bnExperiment, pruningExperiment } from "./experiments.js";
+export { type BnCurvePoint, type BnSeedRow, bnExperiment, bnSeedSweep, pruningExperiment } from "./experiments.js";
 export { type DepthReport, depthReport } from "./report.js";

@@ -9,9 +9,12 @@ import { writeAtomic } from "../../io/files.js";
 export const depthReproduction = {
   name: "depth",
   description: "Embedding Principle in depth: critical lifting with inertia, data-size shrinking, BN vs no BN, layer pruning, min→saddle investigation (SPEC §4)",
-  options: [{ flags: "--quick", description: "shorter training runs (for tests)" }],
-  async run(opts: { out?: string; quick?: boolean }): Promise<{ out: string | null; summary: Record<string, unknown> }> {
-    const r = await depthReport({ quick: opts.quick });
+  options: [
+    { flags: "--quick", description: "shorter training runs (for tests)" },
+    { flags: "--bn-seeds <n>", description: "seeds of the BN vs no-BN comparison table (default 5; 2 with --quick)" },
+  ],
+  async run(opts: { out?: string; quick?: boolean; bnSeeds?: string }): Promise<{ out: string | null; summary: Record<string, unknown> }> {
+    const r = await depthReport({ quick: opts.quick, bnSeeds: opts.bnSeeds === undefined ? undefined : Number(opts.bnSeeds) });
     if (opts.out) writeAtomic(opts.out, r.html);
     for (const [k, v] of Object.entries(r.summary)) process.stdout.write(`${k}: ${typeof v === "object" ? JSON.stringify(v) : String(v)}\n`);
     if (opts.out) process.stdout.write(`report written to ${opts.out}\n`);
