@@ -131,3 +131,12 @@ test("demo: runs end to end and writes a report that renders in headless Chromiu
   assert.match(page.dom, /certified critical point/);
   assert.match(page.dom, /strict local minimum|saddle|degenerate/);
 });
+
+test("a reader that closes the pipe early (| head, grep -q) ends the output quietly: exit 0, no stack trace", () => {
+  for (let i = 0; i < 5; i++) {
+    const r = spawnSync("bash", ["-o", "pipefail", "-c", `"${process.execPath}" "${MAIN}" doctor | head -n 1`], { encoding: "utf8" });
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /^backend /);
+    assert.doesNotMatch(r.stderr, /EPIPE|at .*\.js:\d+/);
+  }
+});
