@@ -28,6 +28,7 @@ export const mnistPruneReproduction = {
     { flags: "--threshold <cos>", description: "cosine threshold of a group", default: "0.9" },
     { flags: "--low-amplitude <frac>", description: "drop neurons with amplitude ≤ frac·max first", default: "1e-3" },
     { flags: "--retrain <n>", description: "retraining steps of the merged net", default: "200" },
+    { flags: "--retrain-lr <rate>", description: "learning rate of the retraining (default: --lr; merged neurons are sharper, so a smaller one can be needed)" },
     { flags: "--seed <n>", description: "initialisation seed", default: "0" },
     { flags: "--save-wide <file>", description: "also save the trained wide net (.json)" },
     { flags: "--save-pruned <file>", description: "also save the merged net before retraining (.json)" },
@@ -44,6 +45,7 @@ export const mnistPruneReproduction = {
       steps: int("--steps", o.steps, 1), optimizer, lr: real("--lr", o.lr), scale: real("--scale", o.scale),
       width: int("--width", o.width, 1), train: int("--train", o.train, 1), threshold,
       lowAmplitude: real("--low-amplitude", o.lowAmplitude, false), retrainSteps: int("--retrain", o.retrain, 0), seed: int("--seed", o.seed, 0),
+      retrainLr: o.retrainLr === undefined ? undefined : real("--retrain-lr", o.retrainLr),
       onProgress: (phase, step, total, loss) => {
         for (const [k, b] of Object.entries(bars)) if (k !== phase) { b.stop(); delete bars[k]; }
         (bars[phase] ??= progress(total, phase)).update(step, { loss });
