@@ -34,3 +34,10 @@ export function num(flag: string, value: string | undefined, opts: { int?: boole
   if (opts.min !== undefined && v < opts.min) throw new InputError(`${flag} must be at least ${opts.min}, got ${value}`);
   return v;
 }
+
+/** A cosine-similarity threshold flag: a number in (−1, 1]. */
+export function cosineFlag(flag: string, value: string | undefined): number {
+  const c = num(flag, value);
+  if (!(c > -1 && c <= 1)) throw new InputError(`${flag} must be in (−1, 1], got ${value}`);
+  return c;
+}

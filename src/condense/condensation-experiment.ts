@@ -118,8 +118,8 @@ export function condensationExperiment(opts: CondensationExperimentOptions = {})
   };
   const spectrum = { lo: -5, hi: 0, bins: 200, widths: order, counts: order.map(() => new Array<number>(200).fill(0)), outside: order.map(() => 0) };
   let done = 0;
-  for (const m of order) {
-    const hist = spectrum.counts[order.indexOf(m)], wi = order.indexOf(m);
+  for (const [wi, m] of order.entries()) {
+    const hist = spectrum.counts[wi];
     const onStep = (_s: number, loss: number): void => {
       const b = spectrumBin(loss, spectrum.lo, spectrum.hi, spectrum.bins);
       if (b < 0) spectrum.outside[wi]++; else hist[b]++;

@@ -3,7 +3,7 @@ import { condensation } from "../../condense/features.js";
 import { writeAtomic } from "../../io/files.js";
 import { InputError } from "../../util/errors.js";
 import { dataFlag, netFlag } from "../common.js";
-import { num, printJson } from "../run.js";
+import { cosineFlag, num, printJson } from "../run.js";
 
 /** `embedscape condense`: per-neuron orientation/amplitude, similarity groups and low-amplitude neurons (SPEC §7 E3/E6). */
 export function register(program: Command): void {
@@ -19,8 +19,7 @@ export function register(program: Command): void {
     .option("--json", "print as JSON")
     .action(async (f: { net?: string; data?: string; threshold: string; lowAmplitude: string; similarity?: boolean; report?: string; json?: boolean }) => {
       const net = netFlag("--net", f.net);
-      const threshold = num("--threshold", f.threshold);
-      if (!(threshold > -1 && threshold <= 1)) throw new InputError(`--threshold must be in (−1, 1], got ${f.threshold}`);
+      const threshold = cosineFlag("--threshold", f.threshold);
       const lowAmplitude = num("--low-amplitude", f.lowAmplitude, { min: 0 });
       const layers = condensation(net, { threshold, lowAmplitude });
       if (layers.length === 0) throw new InputError(`the net ${net.arch.widths.join("-")} has no hidden layer`);

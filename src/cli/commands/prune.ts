@@ -4,7 +4,7 @@ import { saveNet } from "../../io/files.js";
 import { InputError } from "../../util/errors.js";
 import { dataFlag, netFlag } from "../common.js";
 import { progress } from "../progress.js";
-import { num, printJson } from "../run.js";
+import { cosineFlag, num, printJson } from "../run.js";
 
 /** `embedscape prune`: merge condensed neurons (inverse of width embeddings, SPEC §10 item 3) and report the change. */
 export function register(program: Command): void {
@@ -24,8 +24,7 @@ export function register(program: Command): void {
     .action((f: { net?: string; data?: string; threshold: string; lowAmplitude: string; refit: string; polish?: boolean; retrain: string; lr: string; out?: string; json?: boolean }) => {
       const net = netFlag("--net", f.net);
       const data = dataFlag("--data", f.data, net);
-      const threshold = num("--threshold", f.threshold);
-      if (!(threshold > -1 && threshold <= 1)) throw new InputError(`--threshold must be in (−1, 1], got ${f.threshold}`);
+      const threshold = cosineFlag("--threshold", f.threshold);
       if (!["none", "outputs", "targets"].includes(f.refit)) throw new InputError(`--refit must be none, outputs or targets, got "${f.refit}"`);
       const steps = num("--retrain", f.retrain, { int: true, min: 0 });
       const bar = progress(steps, "retrain");

@@ -1,18 +1,11 @@
 import { writeAtomic } from "../../io/files.js";
 import { InputError } from "../../util/errors.js";
 import { progress } from "../progress.js";
+import { cosineFlag, num } from "../run.js";
 
 const say = (s: string): void => void process.stdout.write(s + "\n");
-const int = (flag: string, v: unknown, min: number): number => {
-  const n = Number(v);
-  if (v === undefined || !Number.isInteger(n) || n < min) throw new InputError(`${flag} needs a whole number ≥ ${min}, got "${String(v)}"`);
-  return n;
-};
-const real = (flag: string, v: unknown, positive = true): number => {
-  const n = Number(v);
-  if (v === undefined || !Number.isFinite(n) || (positive && !(n > 0))) throw new InputError(`${flag} needs a ${positive ? "positive " : ""}number, got "${String(v)}"`);
-  return n;
-};
+const int = (flag: string, v: unknown, min: number): number => num(flag, v as string | undefined, { int: true, min });
+const real = (flag: string, v: unknown, positive = true): number => num(flag, v as string | undefined, { positive });
 
 /** `embedscape reproduce mnist-prune`: SPEC §7 E6 (MNIST width 400 → merged at cosine 0.9, agreement, retraining). */
 export const mnistPruneReproduction = {
@@ -38,8 +31,7 @@ export const mnistPruneReproduction = {
     const { mnistPruneExperiment, mnistPruneReport, mnistPruneSummary } = await import("../../condense/mnist-prune.js");
     const optimizer = String(o.optimizer);
     if (optimizer !== "gd" && optimizer !== "adam") throw new InputError(`--optimizer must be gd or adam, got "${optimizer}"`);
-    const threshold = real("--threshold", o.threshold, false);
-    if (!(threshold > -1 && threshold <= 1)) throw new InputError(`--threshold must be in (−1, 1], got ${o.threshold}`);
+    const threshold = cosineFlag("--threshold", o.threshold as string | undefined);
     const bars: Record<string, ReturnType<typeof progress>> = {};
     const r = mnistPruneExperiment({
       steps: int("--steps", o.steps, 1), optimizer, lr: real("--lr", o.lr), scale: real("--scale", o.scale),
@@ -91,7 +83,7 @@ export const condensationReproduction = {
     const bar = progress(widths.length * runs, "runs");
     const r = condensationExperiment({
       widths, runs, steps: int("--steps", o.steps, 10), lr: real("--lr", o.lr), scale: real("--scale", o.scale),
-      threshold: real("--threshold", o.threshold, false), seed: int("--seed", o.seed, 0), onProgress: (d) => bar.update(d),
+      threshold: cosineFlag("--threshold", o.threshold as string | undefined), seed: int("--seed", o.seed, 0), onProgress: (d) => bar.update(d),
     });
     bar.stop();
     writeAtomic(o.out, await condensationExperimentReport(r));
