@@ -1,9 +1,9 @@
 /**
  * Timing of the exact counts at large widths (not a test; no asserts):
- *   node dist/symmetry/bench-counts.js
+ *   npm run build:bench && node dist-bench/counts.js
  * Prints wall-clock milliseconds for T (closed and sum form), G and T_Bell at m = 1000 and beyond.
  */
-import { countG, countT, countTBell, countTSum } from "./counts.js";
+import { countG, countT, countTBell, countTSum } from "../dist/symmetry/counts.js";
 
 function time(label: string, f: () => bigint): void {
   const t0 = performance.now();

@@ -5,12 +5,12 @@
  * embedscape's own seeded Rng, so values differ from PyTorch's draws but every size matches.
  */
 import { performance } from "node:perf_hooks";
-import { getBackend } from "../linalg/backend.js";
-import { inertiaLdl } from "../linalg/inertia.js";
-import { makeArch, layout } from "../nn/arch.js";
-import { Evaluator } from "../nn/evaluator.js";
-import { makeDataset, type Dataset } from "../data/dataset.js";
-import { Rng } from "../util/rng.js";
+import { getBackend } from "../dist/linalg/backend.js";
+import { inertiaLdl } from "../dist/linalg/inertia.js";
+import { makeArch, layout } from "../dist/nn/arch.js";
+import { Evaluator } from "../dist/nn/evaluator.js";
+import { makeDataset, type Dataset } from "../dist/data/dataset.js";
+import { Rng } from "../dist/util/rng.js";
 
 const NETS: Record<string, { widths: number[]; act: string; loss: string; n: number; target: string }> = {
   a: { widths: [1, 3, 1], act: "tanh", loss: "mse", n: 100, target: "sin1d" },

@@ -1,7 +1,7 @@
 import { activation } from "../nn/activations.js";
 import { createNet, layerViews, makeArch, type Net } from "../nn/arch.js";
 import { InputError } from "../util/errors.js";
-import { groupNeurons, layerNeurons } from "./features.js";
+import { groupNeurons, layerNeurons } from "./condensation.js";
 
 /** What happened to one hidden layer during `mergeNeurons`. */
 export interface LayerMergeStats {

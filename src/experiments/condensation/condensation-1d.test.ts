@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { condensationExperiment, condensationSummary, spectrumBin, spectrumPeaks } from "./condensation-experiment.js";
+import { condensationExperiment, condensationSummary, spectrumBin, spectrumPeaks } from "./condensation-1d.js";
 
 test("spectrumBin: equal log10 bins on [lo, hi], edges inclusive, everything else outside", () => {
   assert.equal(spectrumBin(1e-5, -5, 0, 200), 0);

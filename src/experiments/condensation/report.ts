@@ -1,6 +1,6 @@
-import type { Net } from "../nn/arch.js";
-import { esc, figure, page, table } from "../report/html.js";
-import type { LayerCondensation } from "./features.js";
+import type { Net } from "../../nn/arch.js";
+import { esc, figure, page, table } from "../../report/html.js";
+import type { LayerCondensation } from "../../prune/condensation.js";
 import { orientationAmplitudePlot, similarityHeatmap } from "./plots.js";
 
 /** HTML body for one layer's condensation: summary table, orientation–amplitude scatter, similarity heat map. */

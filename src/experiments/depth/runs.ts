@@ -1,13 +1,13 @@
-import type { Dataset } from "../data/dataset.js";
-import { grid1d } from "../data/synthetic.js";
-import { activation } from "../nn/activations.js";
-import { initNet, makeArch, type Net, createNet } from "../nn/arch.js";
-import { Evaluator } from "../nn/evaluator.js";
-import { BnEvaluator, bnFromPlain } from "./batchnorm.js";
-import { layerLinearization, linearizationReport } from "./linearization.js";
-import { minimize } from "../optim/train.js";
-import { pruneLayer, type PruneResult } from "./prune.js";
-import { liftNet } from "./lift.js";
+import type { Dataset } from "../../data/dataset.js";
+import { grid1d } from "../../data/synthetic.js";
+import { activation } from "../../nn/activations.js";
+import { initNet, makeArch, type Net, createNet } from "../../nn/arch.js";
+import { Evaluator } from "../../nn/evaluator.js";
+import { BnEvaluator, bnFromPlain } from "../../depth/batchnorm.js";
+import { layerLinearization, linearizationReport } from "../../depth/linearization.js";
+import { minimize } from "../../optim/train.js";
+import { pruneLayer, type PruneResult } from "../../depth/merge-layer.js";
+import { liftNet } from "../../depth/lift.js";
 
 /** One recorded point of the BN experiment. */
 export interface BnCurvePoint { step: number; loss: number; gradNorm: number; linearFraction: number; minMargin: number }

@@ -1,6 +1,6 @@
-import { eigenSystem } from "../linalg/index.js";
-import { vegaLiteSvg, type TopLevelSpec } from "../report/svg.js";
-import type { LayerCondensation } from "./features.js";
+import { eigenSystem } from "../../linalg/index.js";
+import { vegaLiteSvg, type TopLevelSpec } from "../../report/svg.js";
+import type { LayerCondensation } from "../../prune/condensation.js";
 
 const SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json";
 

@@ -1,7 +1,7 @@
 import { writeAtomic } from "../../io/files.js";
 import { InputError } from "../../util/errors.js";
-import { progress } from "../progress.js";
-import { cosineFlag, num } from "../run.js";
+import { progress } from "../../cli/progress.js";
+import { cosineFlag, num } from "../../cli/run.js";
 
 const say = (s: string): void => void process.stdout.write(s + "\n");
 const int = (flag: string, v: unknown, min: number): number => num(flag, v as string | undefined, { int: true, min });
@@ -28,7 +28,7 @@ export const mnistPruneReproduction = {
   ],
   async run(o: Record<string, string | boolean | undefined> & { out: string }): Promise<Record<string, unknown>> {
     const { saveNet } = await import("../../io/files.js");
-    const { mnistPruneExperiment, mnistPruneReport, mnistPruneSummary } = await import("../../condense/mnist-prune.js");
+    const { mnistPruneExperiment, mnistPruneReport, mnistPruneSummary } = await import("./mnist-prune.js");
     const optimizer = String(o.optimizer);
     if (optimizer !== "gd" && optimizer !== "adam") throw new InputError(`--optimizer must be gd or adam, got "${optimizer}"`);
     const threshold = cosineFlag("--threshold", o.threshold as string | undefined);
@@ -75,7 +75,7 @@ export const condensationReproduction = {
     { flags: "--seed <n>", description: "seed", default: "0" },
   ],
   async run(o: Record<string, string | boolean | undefined> & { out: string }): Promise<Record<string, unknown>> {
-    const { condensationExperiment, condensationExperimentReport, condensationSummary } = await import("../../condense/condensation-experiment.js");
+    const { condensationExperiment, condensationExperimentReport, condensationSummary } = await import("./condensation-1d.js");
     const widths = String(o.widths).split(",").map((s) => int("--widths", s.trim(), 1));
     if (o.more) for (const w of [6, 15, 60, 100, 2000]) if (!widths.includes(w)) widths.push(w);
     widths.sort((a, b) => a - b);

@@ -1,7 +1,7 @@
 import type { Dataset } from "../data/dataset.js";
 import type { Inertia } from "../linalg/inertia.js";
 import type { Net } from "../nn/arch.js";
-import { trulyBadAnalysis, type Witness } from "./truly-bad.js";
+import { trulyBadAnalysis, type Witness } from "../analysis/truly-bad.js";
 
 /** The demo's embedding story: a narrow critical point and the wide strict saddle its witness embedding makes. */
 export interface EmbeddingStory {

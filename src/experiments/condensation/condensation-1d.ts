@@ -1,15 +1,15 @@
-import { grid1d } from "../data/synthetic.js";
-import { createNet, makeArch, type Net } from "../nn/arch.js";
-import { predict } from "../nn/functions.js";
-import { Evaluator } from "../nn/evaluator.js";
-import { minimize, type TrainState } from "../optim/train.js";
-import { curvePlot, fitPlot } from "../report/plots.js";
-import { vegaLiteSvg } from "../report/svg.js";
-import { esc, figure, fmt, page, table } from "../report/html.js";
-import { Rng } from "../util/rng.js";
-import { InputError } from "../util/errors.js";
-import { condensation } from "./features.js";
-import { mergeNeurons } from "./merge.js";
+import { grid1d } from "../../data/synthetic.js";
+import { createNet, makeArch, type Net } from "../../nn/arch.js";
+import { predict } from "../../nn/functions.js";
+import { Evaluator } from "../../nn/evaluator.js";
+import { minimize, type TrainState } from "../../optim/train.js";
+import { curvePlot, fitPlot } from "../../report/plots.js";
+import { vegaLiteSvg } from "../../report/svg.js";
+import { esc, figure, fmt, page, table } from "../../report/html.js";
+import { Rng } from "../../util/rng.js";
+import { InputError } from "../../util/errors.js";
+import { condensation } from "../../prune/condensation.js";
+import { mergeNeurons } from "../../prune/merge.js";
 import { orientationAmplitudePlot } from "./plots.js";
 
 export interface CondensationExperimentOptions {

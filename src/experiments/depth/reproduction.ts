@@ -1,4 +1,4 @@
-import { depthReport } from "../../depth/report.js";
+import { depthReport } from "./report.js";
 import { writeAtomic } from "../../io/files.js";
 
 /**

@@ -1,15 +1,15 @@
-import { loadDataset } from "../data/load.js";
-import { createNet, initNet, makeArch, type Net } from "../nn/arch.js";
-import { minimize, type OptimizerName, type TrainPoint } from "../optim/train.js";
-import { curvePlot } from "../report/plots.js";
-import { esc, figure, fmt, page, table } from "../report/html.js";
-import { condensation } from "./features.js";
+import { loadDataset } from "../../data/load.js";
+import { createNet, initNet, makeArch, type Net } from "../../nn/arch.js";
+import { minimize, type OptimizerName, type TrainPoint } from "../../optim/train.js";
+import { curvePlot } from "../../report/plots.js";
+import { esc, figure, fmt, page, table } from "../../report/html.js";
+import { condensation } from "../../prune/condensation.js";
 import { agreementHeatmap, orientationAmplitudePlot, similarityHeatmap } from "./plots.js";
-import { argmaxRows, pruneNet } from "./prune.js";
-import { getBackend } from "../linalg/backend.js";
-import { Evaluator } from "../nn/evaluator.js";
-import type { Arch } from "../nn/arch.js";
-import type { Dataset } from "../data/dataset.js";
+import { argmaxRows, pruneNet } from "../../prune/prune-net.js";
+import { getBackend } from "../../linalg/backend.js";
+import { Evaluator } from "../../nn/evaluator.js";
+import type { Arch } from "../../nn/arch.js";
+import type { Dataset } from "../../data/dataset.js";
 
 /**
  * The loss oracle for training: with a native BLAS backend the dense Evaluator (one GEMM per layer product);
@@ -20,7 +20,7 @@ function trainingOracle(arch: Arch, data: Dataset): { oracle: SparseTwoLayerOrac
   if (backend !== "pure-ts" || arch.widths.length !== 3) return { oracle: new Evaluator(arch, data), name: `Evaluator on ${backend}` };
   return { oracle: new SparseTwoLayerOracle(arch, data), name: "sparse-input oracle (pure TS)" };
 }
-import { outputsSkippingZeros, SparseTwoLayerOracle } from "./sparse-oracle.js";
+import { outputsSkippingZeros, SparseTwoLayerOracle } from "../../prune/sparse-oracle.js";
 
 export interface MnistPruneOptions {
   /** Training digits (the first `train` of the package's 10,000; the rest are held out). Default 1000. */

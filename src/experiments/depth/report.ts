@@ -1,16 +1,16 @@
-import { InputError } from "../util/errors.js";
-import { makeDataset } from "../data/dataset.js";
-import { activation } from "../nn/activations.js";
-import { createNet, makeArch } from "../nn/arch.js";
-import { fixtureE } from "../nn/fixtures.js";
-import { figure, fmt, page, table, vegaLiteSvg, esc, type Section } from "../report/index.js";
-import { Rng } from "../util/rng.js";
-import { approximateInsertion } from "./approximate.js";
-import { checkLift } from "./checks.js";
-import { bnExperiment, bnSeedSweep, pruningExperiment } from "./experiments.js";
+import { InputError } from "../../util/errors.js";
+import { makeDataset } from "../../data/dataset.js";
+import { activation } from "../../nn/activations.js";
+import { createNet, makeArch } from "../../nn/arch.js";
+import { fixtureE } from "../../nn/fixtures.js";
+import { figure, fmt, page, table, vegaLiteSvg, esc, type Section } from "../../report/index.js";
+import { Rng } from "../../util/rng.js";
+import { approximateInsertion } from "../../depth/approximate.js";
+import { checkLift } from "../../depth/checks.js";
+import { bnExperiment, bnSeedSweep, pruningExperiment } from "./runs.js";
 import { investigateMinToSaddle } from "./investigate.js";
-import { featuresAt, liftNet, liftedSetDimension, type LiftOptions } from "./lift.js";
-import { liftedRegionBySize } from "./shrink.js";
+import { featuresAt, liftNet, liftedSetDimension, type LiftOptions } from "../../depth/lift.js";
+import { liftedRegionBySize } from "../../depth/shrink.js";
 
 const inert = (x: { neg: number; zero: number; pos: number } | [number, number, number] | null): string =>
   x === null ? "undefined (kink)" : Array.isArray(x) ? `(${x.join(", ")})` : `(${x.neg}, ${x.zero}, ${x.pos})`;

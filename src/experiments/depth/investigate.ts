@@ -1,14 +1,14 @@
-import type { Dataset } from "../data/dataset.js";
-import { createNet, layout, makeArch, type Net } from "../nn/arch.js";
-import { Evaluator } from "../nn/evaluator.js";
-import { Rng } from "../util/rng.js";
-import { fixtureE } from "../nn/fixtures.js";
-import { inverseDesign } from "../optim/inverse-design.js";
-import { refineCritical } from "../optim/refine.js";
-import { summarizePoint } from "./checks.js";
-import { insertLayer, liftNet, type Piece } from "./lift.js";
-import { minimize } from "../optim/train.js";
-import { probeAll, probeDirection, type DirectionalProbe } from "./saddle.js";
+import type { Dataset } from "../../data/dataset.js";
+import { createNet, layout, makeArch, type Net } from "../../nn/arch.js";
+import { Evaluator } from "../../nn/evaluator.js";
+import { Rng } from "../../util/rng.js";
+import { fixtureE } from "../../nn/fixtures.js";
+import { inverseDesign } from "../../optim/inverse-design.js";
+import { refineCritical } from "../../optim/refine.js";
+import { summarizePoint } from "../../depth/checks.js";
+import { insertLayer, liftNet, type Piece } from "../../depth/lift.js";
+import { minimize } from "../../optim/train.js";
+import { probeAll, probeDirection, type DirectionalProbe } from "../../depth/saddle.js";
 
 /**
  * Numerical investigation of SPEC §4.2 item 3's open question: how can a local minimum of a shallow net become a

@@ -1,14 +1,14 @@
-import { embeddingReport, type EmbeddingReport } from "../../analysis/embedding-report.js";
-import type { Dataset } from "../../data/dataset.js";
-import { loadIris } from "../../data/iris.js";
-import { grid1d } from "../../data/synthetic.js";
-import { splitEmbedding } from "../../embed/embedding.js";
-import { writeAtomic } from "../../io/files.js";
-import { initNet, makeArch, type Net } from "../../nn/arch.js";
-import { refineCritical, type Certificate } from "../../optim/refine.js";
-import { train } from "../../optim/train.js";
-import { esc, figure, fmt, page, table } from "../../report/html.js";
-import { InputError } from "../../util/errors.js";
+import { embeddingReport, type EmbeddingReport } from "../analysis/embedding-check.js";
+import type { Dataset } from "../data/dataset.js";
+import { loadIris } from "../data/iris.js";
+import { grid1d } from "../data/synthetic.js";
+import { splitEmbedding } from "../embed/embedding.js";
+import { writeAtomic } from "../io/files.js";
+import { initNet, makeArch, type Net } from "../nn/arch.js";
+import { refineCritical, type Certificate } from "../optim/refine.js";
+import { train } from "../optim/train.js";
+import { esc, figure, fmt, page, table } from "../report/html.js";
+import { InputError } from "../util/errors.js";
 
 /** One case of SPEC §7 E5: a width-2 critical point and its equal splits of one neuron into k = 2 and 3 copies. */
 export interface E5Case {
@@ -101,7 +101,7 @@ const tri = (i: { neg: number; zero: number; pos: number } | null): string => (i
 
 /** The self-contained HTML report (inline SVG spectra, inertia table, certificates). */
 export async function hessianEmbeddingHtml(cases: E5Case[]): Promise<string> {
-  const { spectrumPlot } = await import("../../report/plots.js");
+  const { spectrumPlot } = await import("../report/plots.js");
   const sections = [];
   for (const c of cases) {
     const cert = c.certificate;

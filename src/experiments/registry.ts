@@ -1,9 +1,9 @@
 import { writeAtomic } from "../io/files.js";
-import { parseRange, parseWhole } from "../symmetry/args.js";
+import { parseRange, parseWhole } from "../cli/args.js";
 import { InputError } from "../util/errors.js";
-import { hessianEmbeddingReproduction } from "./reproductions/hessian-embedding.js";
-import { depthReproduction } from "./reproductions/depth.js";
-import { condensationReproduction, mnistPruneReproduction } from "./reproductions/condense.js";
+import { hessianEmbeddingReproduction } from "./hessian-embedding.js";
+import { depthReproduction } from "./depth/reproduction.js";
+import { condensationReproduction, mnistPruneReproduction } from "./condensation/reproductions.js";
 
 /**
  * Everything `embedscape reproduce <name>` can reproduce. To add one, append an entry: `reproduce`
@@ -37,7 +37,7 @@ export const reproductions: Reproduction[] = [
       { flags: "--bell", description: "use the T_Bell variant of T" },
     ],
     async run(o) {
-      const { symmetryCountsReport } = await import("../symmetry/reports.js");
+      const { symmetryCountsReport } = await import("./symmetry.js");
       const rStars = parseRange("--r", o.r as string, { min: 2, max: 200 });
       const hMax = parseWhole("--h-max", o.hMax as string, { min: 1, max: 500 });
       const { html, crossovers } = await symmetryCountsReport({ rStars, hMax, bell: o.bell === true });
@@ -60,7 +60,7 @@ export const reproductions: Reproduction[] = [
       { flags: "--per-segment <n>", description: "evaluation points per segment", default: "200" },
     ],
     async run(o) {
-      const { symmetryPathReport } = await import("../symmetry/reports.js");
+      const { symmetryPathReport } = await import("./symmetry.js");
       const swap = String(o.swap).split(",");
       if (swap.length !== 2) throw new InputError(`--swap needs two neurons like 1,2, got "${o.swap}"`);
       const r = await symmetryPathReport({

@@ -5,8 +5,8 @@ import { esc, figure, fmt, page, table } from "../report/html.js";
 import { vegaLiteSvg } from "../report/svg.js";
 import { InputError } from "../util/errors.js";
 import { Rng } from "../util/rng.js";
-import { countG, countGBelow, countT, countTBell, crossover } from "./counts.js";
-import { addBufferNeuron, layerPermutation, neuronColumn, neuronRow, swapPath, tracePath } from "./path.js";
+import { countG, countGBelow, countT, countTBell, crossover } from "../symmetry/counts.js";
+import { addBufferNeuron, layerPermutation, neuronColumn, neuronRow, swapPath, tracePath } from "../symmetry/path.js";
 
 const SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json";
 

@@ -3,16 +3,16 @@ import { writeFileSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
-import { activation } from "../nn/activations.js";
-import { createNet, makeArch } from "../nn/arch.js";
-import { fixtureE } from "../nn/fixtures.js";
-import { Evaluator } from "../nn/evaluator.js";
-import { renderInChromium, findChromium } from "../report/browser.js";
-import { approximateInsertion } from "./approximate.js";
+import { activation } from "../../nn/activations.js";
+import { createNet, makeArch } from "../../nn/arch.js";
+import { fixtureE } from "../../nn/fixtures.js";
+import { Evaluator } from "../../nn/evaluator.js";
+import { renderInChromium, findChromium } from "../../report/browser.js";
+import { approximateInsertion } from "../../depth/approximate.js";
 import { investigateMinToSaddle } from "./investigate.js";
-import { bnExperiment, bnSeedSweep } from "./experiments.js";
+import { bnExperiment, bnSeedSweep } from "./runs.js";
 import { depthReport } from "./report.js";
-import { liftedRegionBySize } from "./shrink.js";
+import { liftedRegionBySize } from "../../depth/shrink.js";
 
 test("lifted region shrinks (non-increasing) as inputs are added, and is strictly smaller for spread data", () => {
   const F = Float64Array.from([0, 1, 2, 3, -1, -2, 5, -4]);

@@ -2,6 +2,6 @@
 export {
   type LayerNeurons, type NeuronGroup, type GroupOptions, type CondensationOptions, type LayerCondensation,
   layerNeurons, similarityMatrix, groupNeurons, condensation, mergeKind, checkHiddenLayer,
-} from "./features.js";
+} from "./condensation.js";
 export { type LayerMergeStats, type MergeOptions, mergeNeurons } from "./merge.js";
-export { type PruneOptions, type NeuronPruneResult, pruneNet, refitLastLayer, maxDiff, argmaxRows } from "./prune.js";
+export { type PruneOptions, type NeuronPruneResult, pruneNet, refitLastLayer, maxDiff, argmaxRows } from "./prune-net.js";
