@@ -6,7 +6,8 @@ import { checkLift, checkLiftOutputs } from "../../depth/checks.js";
 import { liftNet, liftedSetDimension } from "../../depth/lift.js";
 import { InputError } from "../../util/errors.js";
 import { dataFlag, netFlag } from "../common.js";
-import { num, printJson } from "../run.js";
+import { num } from "../args.js";
+import { printJson } from "../run.js";
 
 interface LiftFlags {
   net?: string; data?: string; after?: string; width?: string; margin: string; A?: string; c?: string; pieces?: string;

@@ -7,7 +7,8 @@ import { train, type TrainPoint, type TrainState } from "../../optim/train.js";
 import { InputError } from "../../util/errors.js";
 import { dataFlag, netFlag } from "../common.js";
 import { progress } from "../progress.js";
-import { num, printJson } from "../run.js";
+import { num } from "../args.js";
+import { printJson } from "../run.js";
 
 interface TrainFlags {
   arch?: string; activation: string; loss: string; data?: string; steps: string; optimizer: string; lr?: string;
