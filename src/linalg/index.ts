@@ -5,9 +5,9 @@ export { gemmPure } from "./gemm-pure.js";
 export { syevPure } from "./eigen-pure.js";
 export {
   type Inertia, type InertiaReport, type InertiaOptions, EPSILON,
-  defaultZeroTolerance, inertiaFromEigenvalues, inertia, eigenvalues, eigenSystem,
+  defaultZeroTolerance, inertiaFromEigenvalues, inertia, inertiaAbs, addInertia, eigenvalues, eigenSystem,
 } from "./inertia.js";
-export { symmetrizeInPlace, norm2, dot, maxAbsDiff, axpy, matVec, transpose } from "./dense.js";
+export { symmetrizeInPlace, norm2, dot, maxAbsDiff, maxAbs, axpy, matVec, transpose, matMul, pseudoInverse, choleskySolve, orthComplement } from "./dense.js";
 export { type NativeInfo, type BackendChoice, nativeBackend, useBackend, setThreads, backendNotice, DEFAULT_THREADS } from "./backend.js";
 export { ldlInertiaPure } from "./ldl-pure.js";
 export { nativeAddonPath, nativeLoadError } from "./native.js";

@@ -4,4 +4,4 @@ export {
   layerNeurons, similarityMatrix, groupNeurons, condensation, mergeKind, checkHiddenLayer,
 } from "./condensation.js";
 export { type LayerMergeStats, type MergeOptions, mergeNeurons } from "./merge.js";
-export { type PruneOptions, type NeuronPruneResult, pruneNet, refitLastLayer, maxDiff, argmaxRows } from "./prune-net.js";
+export { type PruneOptions, type NeuronPruneResult, pruneNet, refitLastLayer, argmaxRows } from "./prune-net.js";
