@@ -1,4 +1,4 @@
-/** Hessian-inertia predictions for embeddings (SPEC §2.9) and the strict-saddle / truly-bad test (SPEC §3.6). */
+/** `embedscape/analysis` — Hessian-inertia predictions for embeddings (SPEC §2.9) and the strict-saddle / truly-bad test (SPEC §3.6). */
 export { sampleQuantities, neuronMatrices, nullCrossMatrix, type SampleQuantities, type NeuronMatrices } from "./quantities.js";
 export {
   projectedC, kAlpha, splitIncrement, kCopyIncrement, nullIncrement,

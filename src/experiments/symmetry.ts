@@ -8,6 +8,7 @@ import { InputError } from "../util/errors.js";
 import { Rng } from "../util/rng.js";
 import { countG, countGBelow, countT, countTBell, crossover } from "../symmetry/counts.js";
 import { addBufferNeuron, layerPermutation, neuronColumn, neuronRow, swapPath, tracePath } from "../symmetry/path.js";
+import { parseActivationName } from "../nn/activations.js";
 
 const SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json";
 
@@ -130,7 +131,7 @@ export interface PathReportOptions {
  */
 export async function symmetryPathReport(o: PathReportOptions): Promise<{ html: string; maxOutputDeviation: number; maxLoss: number; directMaxOutputDeviation: number; permutation: (number | null)[] }> {
   const widths = parseWidths(o.widths);
-  const arch = makeArch(widths, o.activation, "mse");
+  const arch = makeArch(widths, parseActivationName(o.activation), "mse");
   const L = widths.length - 1;
   if (!Number.isInteger(o.layer) || o.layer < 1 || o.layer > L - 1) throw new InputError(`--layer must be a hidden layer 1..${L - 1}, got ${o.layer}`);
   const width = widths[o.layer];

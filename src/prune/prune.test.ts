@@ -49,7 +49,7 @@ function outputChange(a: Net, b: Net, x: Float64Array, n: number): number {
   return fa.reduce((s, v, i) => Math.max(s, Math.abs(v - fb[i])), 0);
 }
 
-for (const act of ["tanh", "relu", "sigmoid", "leaky-relu"]) {
+for (const act of ["tanh", "relu", "sigmoid", "leaky-relu"] as const) {
   test(`prune undoes a mix of splits and null neurons (${act}, 3-4-3-2 → wide): narrow net up to permutation, |Δf| ≤ 1e-12`, () => {
     const narrow = initNet(makeArch([3, 4, 3, 2], act), { seed: 7 });
     const steps: EmbedStep[] = [
@@ -177,7 +177,7 @@ test("sparse two-layer oracle: same loss and gradient as the Evaluator (MSE and 
   const x = Array.from({ length: n * d }, () => (r.uniform() < 0.6 ? 0 : r.uniform()));
   const y = Array.from({ length: n * k }, (_, i) => (i % k === (Math.floor(i / k) % k) ? 1 : 0));
   const data = makeDataset(x, y, { n, d, k });
-  for (const [act, lossName] of [["relu", "mse"], ["tanh", "cross-entropy"]]) {
+  for (const [act, lossName] of [["relu", "mse"], ["tanh", "cross-entropy"]] as const) {
     const net = initNet(makeArch([d, 5, k], act, lossName), { seed: 2 });
     const g1 = new Float64Array(net.theta.length), g2 = new Float64Array(net.theta.length);
     const R1 = new Evaluator(net.arch, data).lossAndGradient(net.theta, g1);
