@@ -8,7 +8,7 @@ import { refineCritical, type Certificate } from "../optim/refine.js";
 import { train } from "../optim/train.js";
 import { esc, figure, fmt, page, table } from "../report/html.js";
 import { InputError } from "../util/errors.js";
-import type { Reproduction } from "./registry.js";
+import type { Reproduction } from "./types.js";
 
 /** One case of SPEC §7 E5: a width-2 critical point and its equal splits of one neuron into k = 2 and 3 copies. */
 export interface E5Case {

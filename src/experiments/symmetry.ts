@@ -1,5 +1,5 @@
 import type { TopLevelSpec } from "vega-lite";
-import type { Reproduction } from "./registry.js";
+import type { Reproduction } from "./types.js";
 import { teacherData } from "../data/synthetic.js";
 import { createNet, initNet, makeArch, parseWidths } from "../nn/arch.js";
 import { esc, figure, fmt, page, table } from "../report/html.js";

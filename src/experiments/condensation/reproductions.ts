@@ -1,5 +1,5 @@
 import type { Net } from "../../nn/arch.js";
-import type { ProgressSink, Reproduction } from "../registry.js";
+import type { ProgressSink, Reproduction } from "../types.js";
 
 /** `embedscape reproduce mnist-prune`: SPEC §7 E6 (MNIST width 400 → merged at cosine 0.9, agreement, retraining). */
 export const mnistPruneReproduction: Reproduction = {

@@ -1,4 +1,4 @@
-import type { Reproduction } from "../registry.js";
+import type { Reproduction } from "../types.js";
 
 /**
  * `embedscape reproduce depth --out report.html`: SPEC §4 — lifting + inertia table (fixture E), smooth-σ approximate
