@@ -25,7 +25,7 @@ export function num(flag: string, value: string | undefined, opts: NumOptions = 
   if (s === "" || !Number.isFinite(v)) throw new InputError(`${flag} needs ${what}, got "${value ?? ""}"`);
   if (opts.int && !Number.isInteger(v)) throw new InputError(`${flag} needs a whole number, got "${value}"`);
   if (opts.positive && !(v > 0)) throw new InputError(`${flag} must be positive, got ${s}`);
-  if (v < 0 && opts.min !== undefined && opts.min >= 0) throw new InputError(`${flag} must not be negative, got ${s}`);
+  if (v < 0 && opts.min !== undefined && opts.min >= 0) throw new InputError(`${flag} must be at least ${opts.min}, got a negative number ${s}`);
   if (opts.int && !Number.isSafeInteger(v)) throw new InputError(`${flag} = ${s} is too large (at most ${opts.max ?? Number.MAX_SAFE_INTEGER})`);
   if (opts.max !== undefined && v > opts.max) throw new InputError(`${flag} = ${s} is too large (at most ${opts.max})`);
   if (opts.min !== undefined && v < opts.min) throw new InputError(`${flag} must be at least ${opts.min}, got ${s}`);
