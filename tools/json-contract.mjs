@@ -10,7 +10,9 @@
 //   node tools/json-contract.mjs --write    (re)write the goldens from the current build
 //   node tools/json-contract.mjs --only hessian,check   (all cases run; only these are compared)
 //
-// Needs a build (`npx tsc -p tsconfig.json`). Machine-dependent fields (doctor's versions and thread
+// Needs a build (`npx tsc -p tsconfig.json`). The goldens were written on the pure-TS backend, which the script uses
+// unless EMBEDSCAPE_BACKEND is set (on OpenBLAS, ratios of round-off-sized eigenvalues and the reported engine
+// differ). Machine-dependent fields (doctor's versions and thread
 // counts, elapsed times) are compared by their keys only.
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync, mkdirSync, existsSync, rmSync } from "node:fs";
