@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { cosineFlag, num, numList, parseRange } from "./args.js";
+import { cosineFlag, num, numList, parseRange, realList } from "./args.js";
 
 test("num: the one numeric flag parser — values, whole numbers, bounds, one-line messages", () => {
   assert.equal(num("--lr", "1e-3"), 1e-3);
@@ -21,6 +21,9 @@ test("num: the one numeric flag parser — values, whole numbers, bounds, one-li
 
 test("lists, ranges and cosines", () => {
   assert.deepEqual(numList("--widths", "8,1,2"), [8, 1, 2]);
+  assert.deepEqual(realList("--A", "1, 0.5;-2e-1"), [1, 0.5, -0.2]);
+  assert.equal(realList("--A", undefined), undefined);
+  assert.throws(() => realList("--c", "1,x"), /--c needs a comma-separated list of numbers, got "1,x"/);
   assert.throws(() => numList("--swap", "1,2,3", { count: 2 }), /--swap needs 2 comma-separated whole numbers/);
   assert.deepEqual(parseRange("--r", "1..3,8,2"), [1, 2, 3, 8]);
   assert.throws(() => parseRange("--r", "5..1"), /empty/);

@@ -46,6 +46,14 @@ export function numList(flag: string, text: string | undefined, opts: { min?: nu
   return parts.map((p) => num(flag, p, { int: true, min: opts.min, max: opts.max }));
 }
 
+/** A list of real numbers separated by commas, spaces or semicolons ("1,0.5 -2"); undefined stays undefined. */
+export function realList(flag: string, text: string | undefined): number[] | undefined {
+  if (text === undefined) return undefined;
+  const parts = text.split(/[,\s;]+/).filter((t) => t !== "");
+  if (parts.length === 0 || parts.some((p) => !Number.isFinite(Number(p)))) throw new InputError(`${flag} needs a comma-separated list of numbers, got "${text}"`);
+  return parts.map((p) => num(flag, p));
+}
+
 /** Parse "1..5", "3", "1,2,8" or "1..4,10" into a sorted list of distinct whole numbers. */
 export function parseRange(flag: string, text: string | undefined, opts: { min?: number; max?: number } = {}): number[] {
   const s = (text ?? "").trim();
