@@ -34,7 +34,7 @@ export interface AtlasSummary {
  * Build (or continue) an atlas: for each width in ascending order,
  *   1. `train` and `random` cells (seeds × init scales × optimizers, then the solver),
  *   2. `embed`: every set found at a narrower width, through the critical embeddings of `embeddingsFor`,
- *   3. `descent`: from every saddle at this width, ± each negative-curvature eigenvector, Adam, then the solver.
+ *   3. `descent`: from every saddle at this width (except those descent itself found), ± each negative-curvature eigenvector, Adam, then the solver.
  * Each phase's cells depend only on what earlier phases stored, so `--resume` regenerates the same cells and skips
  * the finished ones (their keys are in `runs`). Every finished cell is committed at once.
  */
@@ -62,7 +62,8 @@ export async function runAtlas(settings: AtlasSettings, data: Dataset, path: str
         },
         {
           name: "descent", plan: () => settings.sources.includes("descent")
-            ? store.setsAt(m).filter((s) => s.inertia.neg > 0).map((s) => ({
+            // saddles found by descent itself are not descended from (one round; keeps --resume's plan identical)
+            ? store.setsAt(m).filter((s) => s.inertia.neg > 0 && !s.firstRun.includes("/descent/")).map((s) => ({
               cell: { width: m, source: "descent" as const, seed: 0, params: { saddle: s.id } },
               input: { setId: s.id, widths: templateWidths(settings.template, m).widths, theta: Array.from(s.theta) },
             }))

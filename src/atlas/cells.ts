@@ -1,10 +1,10 @@
 import { createHash } from "node:crypto";
-import { addInertia, kCopyIncrement, predictEmbeddingInertia } from "../analysis/predict.js";
+import { addInertia, kAlpha, kCopyIncrement, predictEmbeddingInertia } from "../analysis/predict.js";
 import { neuronMatrices } from "../analysis/quantities.js";
 import type { Dataset } from "../data/dataset.js";
 import { applyEmbedding } from "../embed/apply.js";
 import { embeddingToJson, multiStepEmbedding, nullEmbedding, splitEmbedding, type EmbedStep, type Embedding } from "../embed/embedding.js";
-import { eigenSystem, type Inertia } from "../linalg/inertia.js";
+import { eigenSystem, eigenvalues, type Inertia } from "../linalg/inertia.js";
 import { createNet, initNet, layerViews, makeArch, type Arch, type Net } from "../nn/arch.js";
 import { Evaluator } from "../nn/evaluator.js";
 import { train } from "../optim/train.js";
@@ -192,7 +192,16 @@ export function runCell(task: CellTask): CellResult {
         }
         const agree = pred.predicted ? sameInertia(pred.predicted, sp.inertia) : null;
         let explanation: string | undefined;
-        if (agree === false) explanation = explainMismatch(pred.predicted!, sp, pc);
+        if (agree === false) {
+          explanation = explainMismatch(pred.predicted!, sp, pc);
+          if (explanation.startsWith("unexplained") && split) {
+            // the increment's own matrix: K_α (one-step) or M (k-copy split), whose eigenvalue signs §2.9 counts
+            const nm = neuronMatrices(parent, data, layer, split.neuron);
+            const ev = split.ratios.length === 2 ? eigenvalues(kAlpha(nm, split.ratios[1]).K, kAlpha(nm, split.ratios[1]).size) : eigenvalues(Float64Array.from(nm.M), nm.p);
+            const small = Array.from(ev).map(Math.abs).filter((x) => x > sp.tau).sort((a, b) => a - b)[0];
+            if (small !== undefined && small < 1e3 * sp.tau) explanation = `the §2.9 increment matrix has an eigenvalue of size ${small.toExponential(2)}, within 1e3·τ (τ = ${sp.tau.toExponential(2)}): Sylvester's law fixes its sign, not its size, so in the wide Hessian it is indistinguishable from zero`;
+          }
+        }
         else if (agree === null) explanation = pred.reason;
         const fw = new Evaluator(wide.arch, data).outputs(wide.theta), fn = new Evaluator(parent.arch, data).outputs(parent.theta);
         let change = 0;
@@ -238,6 +247,11 @@ export function explainMismatch(predicted: Inertia, sp: SolvedPoint, parent: Sol
   const tau2 = Math.max(sp.tau, 1e3 * (parentGrad + sp.gradNorm) * (1 + big));
   const re = { neg: 0, zero: 0, pos: 0 };
   for (const l of sp.eigenvalues) { if (Math.abs(l) <= tau2) re.zero++; else if (l < 0) re.neg++; else re.pos++; }
+  // τ = c·‖H‖·P·ε grows with P: a parent eigenvalue between τ_parent and τ_wide changes class on the way
+  const pr = { neg: 0, zero: 0, pos: 0 };
+  for (const l of parent.eigenvalues) { if (Math.abs(l) <= sp.tau) pr.zero++; else if (l < 0) pr.neg++; else pr.pos++; }
+  const shifted = { neg: predicted.neg + pr.neg - parent.inertia.neg, zero: predicted.zero + pr.zero - parent.inertia.zero, pos: predicted.pos + pr.pos - parent.inertia.pos };
+  if (!sameInertia(pr, parent.inertia) && sameInertia(shifted, sp.inertia)) return `the parent has an eigenvalue between its τ = ${parent.tau.toExponential(2)} and the wide net's τ = ${sp.tau.toExponential(2)} (τ grows with P): counted at the wide τ, the prediction equals the measured inertia`;
   if (sameInertia(re, predicted)) return `residual gradient: the parent has ‖∇R‖ = ${parentGrad.toExponential(2)}, which lifts exact zeros above τ = ${sp.tau.toExponential(2)}; with τ' = ${tau2.toExponential(2)} the measured inertia equals the prediction`;
   if (parent.gap < 1e3) return `the parent's own inertia is not clear-cut (gap ratio ${parent.gap.toExponential(2)} < 1e3 at τ = ${parent.tau.toExponential(2)}), and the prediction adds to it${sp.gap < 1e3 ? `; here the gap ratio is ${sp.gap.toExponential(2)}` : ""}`;
   if (sp.gap < 1e3) return `spectral gap ratio ${sp.gap.toExponential(2)} < 1e3: the count hinges on τ = ${sp.tau.toExponential(2)}`;
