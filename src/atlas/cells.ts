@@ -190,6 +190,7 @@ export function runCell(task: CellTask): CellResult {
           const nm = neuronMatrices(parent, data, layer, split.neuron);
           pred = { predicted: addInertia(pc.inertia, kCopyIncrement(nm.M, nm.p, split.ratios, sp.tau)), steps: [] };
         }
+        if (pc.gradNorm > s.critical.gradTol) pred = { predicted: null, steps: [], reason: `the parent is critical only to ‖∇R‖ = ${pc.gradNorm.toExponential(2)} (a degenerate set): §2.9 assumes an exact critical point` };
         const agree = pred.predicted ? sameInertia(pred.predicted, sp.inertia) : null;
         let explanation: string | undefined;
         if (agree === false) {
@@ -254,6 +255,9 @@ export function explainMismatch(predicted: Inertia, sp: SolvedPoint, parent: Sol
   if (!sameInertia(pr, parent.inertia) && sameInertia(shifted, sp.inertia)) return `the parent has an eigenvalue between its τ = ${parent.tau.toExponential(2)} and the wide net's τ = ${sp.tau.toExponential(2)} (τ grows with P): counted at the wide τ, the prediction equals the measured inertia`;
   if (sameInertia(re, predicted)) return `residual gradient: the parent has ‖∇R‖ = ${parentGrad.toExponential(2)}, which lifts exact zeros above τ = ${sp.tau.toExponential(2)}; with τ' = ${tau2.toExponential(2)} the measured inertia equals the prediction`;
   if (parent.gap < 1e3) return `the parent's own inertia is not clear-cut (gap ratio ${parent.gap.toExponential(2)} < 1e3 at τ = ${parent.tau.toExponential(2)}), and the prediction adds to it${sp.gap < 1e3 ? `; here the gap ratio is ${sp.gap.toExponential(2)}` : ""}`;
+  const near = [...Array.from(sp.eigenvalues).map((l) => ({ l, t: sp.tau, who: "wide" })), ...Array.from(parent.eigenvalues).map((l) => ({ l, t: parent.tau, who: "parent" }))]
+    .find(({ l, t }) => Math.abs(l) >= t / 10 && Math.abs(l) <= 10 * t);
+  if (near) return `the ${near.who} Hessian has an eigenvalue ${near.l.toExponential(2)} within a factor 10 of its τ = ${near.t.toExponential(2)}: which side of τ it falls on is rounding, not structure`;
   if (sp.gap < 1e3) return `spectral gap ratio ${sp.gap.toExponential(2)} < 1e3: the count hinges on τ = ${sp.tau.toExponential(2)}`;
   return `unexplained: gap ratio ${sp.gap.toExponential(2)} is clear and τ' = ${tau2.toExponential(2)} does not reconcile the counts (a defect to report)`;
 }
@@ -297,7 +301,8 @@ export function embeddingsFor(parent: Net, layer: number, m: number, alphas: rea
   if (K < 1) throw new InputError(`cannot embed width ${r} into width ${m}`);
   const views = layerViews(widths, parent.theta), next = views[layer];
   let big = 0;
-  for (let i = 0; i < next.W.length; i++) big = Math.max(big, Math.abs(next.W[i]));
+  for (const t of parent.theta) big = Math.max(big, Math.abs(t));
+  big = 1 + big;
   // a split of a neuron with a (numerically) zero outgoing column only moves along the null family: skip it
   const live = (s: number): boolean => { for (let i = 0; i < next.rows; i++) if (Math.abs(next.W[i * r + s - 1]) > 1e-8 * big) return true; return false; };
   const out: Array<{ label: string; e: Embedding; split?: { neuron: number; ratios: number[] } }> = [];

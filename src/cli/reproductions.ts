@@ -4,6 +4,7 @@ import { InputError } from "../util/errors.js";
 import { hessianEmbeddingReproduction } from "./reproductions/hessian-embedding.js";
 import { depthReproduction } from "./reproductions/depth.js";
 import { condensationReproduction, mnistPruneReproduction } from "./reproductions/condense.js";
+import { landscapeDiagramReproduction, widePlateausReproduction } from "./reproductions/atlas.js";
 
 /**
  * Everything `embedscape reproduce <name>` can reproduce. To add one, append an entry: `reproduce`
@@ -85,4 +86,6 @@ export const reproductions: Reproduction[] = [
   depthReproduction,
   mnistPruneReproduction,
   condensationReproduction,
+  landscapeDiagramReproduction,
+  widePlateausReproduction,
 ];
