@@ -25,7 +25,7 @@ export interface Plateau {
  * stretch). The analysed step is the stretch's geometric middle.
  */
 export function findPlateaus(history: Array<{ step: number; loss: number }>, opts: { maxSlope?: number; minSpan?: number; shoulder?: number } = {}): Plateau[] {
-  const maxSlope = opts.maxSlope ?? 0.05, minSpan = opts.minSpan ?? 2, shoulder = opts.shoulder ?? 10;
+  const maxSlope = opts.maxSlope ?? 0.05, minSpan = opts.minSpan ?? 2, shoulder = opts.shoulder ?? 20;
   const pts: Array<{ step: number; loss: number }> = [];
   let next = 1;
   for (const p of history) if (p.step >= next && p.loss > 0) { pts.push(p); next = Math.max(p.step + 1, Math.ceil(p.step * 1.1)); }
@@ -138,14 +138,17 @@ export function matchPlateau(wide: Net, plateau: Plateau, data: Dataset, sets: S
   const root = rootWidths(canon)[0];
   const fw = predict(wide.arch, wide.theta, data.x, data.n), fs = predict(solvedNet.arch, solvedNet.theta, data.x, data.n);
   const diff = (a: Float64Array, b: Float64Array): number => { let m = 0; for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i])); return m; };
-  let best: { s: SetRow; d: number; ds: number; exact: boolean } | null = null;
-  for (const s of sets) {
+  const cands = sets.map((s) => {
     const arch = makeArch(template(s.width), wide.arch.activation, wide.arch.loss);
     const f = predict(arch, s.theta, data.x, data.n);
-    const exact = solved.gradNorm <= 1e-10 && sameCanonical(s.canonical, canon, 1e-5);
-    const cand = { s, d: diff(fw, f), ds: diff(fs, f), exact };
-    if (!best || (cand.exact && !best.exact) || (cand.exact === best.exact && (cand.exact ? cand.s.width < best.s.width : cand.d < best.d))) best = cand;
-  }
+    return { s, d: diff(fw, f), ds: diff(fs, f), exact: solved.gradNorm <= 1e-10 && sameCanonical(s.canonical, canon, 1e-5) };
+  });
+  // an exact canonical match wins (narrowest first); otherwise the closest output, preferring the narrowest root among
+  // sets within 10 % of the smallest difference (embedded copies of one function have the same output)
+  const exact = cands.filter((c) => c.exact).sort((a, b) => a.s.width - b.s.width);
+  const dmin = Math.min(...cands.map((c) => c.d));
+  const near = cands.filter((c) => c.d <= 1.1 * dmin).sort((a, b) => a.s.rootWidth - b.s.rootWidth || a.s.width - b.s.width || a.d - b.d);
+  const best = exact[0] ?? near[0] ?? null;
   return {
     plateau, condensedWidth: reduced.arch.widths[1],
     solved: { loss: solved.loss, gradNorm: solved.gradNorm, inertia: solved.inertia, converged: solved.converged }, solvedRootWidth: root,

@@ -84,7 +84,7 @@ export const widePlateausReproduction: Reproduction = {
     { flags: "--width <m>", description: "width of the wide net", default: "500" },
     { flags: "--scale <s>", description: "initialisation scale (normal, scale/√fan_in, zero biases)", default: "0.1" },
     { flags: "--lr <eta>", description: "learning rate (full-batch GD)", default: "0.05" },
-    { flags: "--steps <n>", description: "training steps", default: "20000" },
+    { flags: "--steps <n>", description: "training steps", default: "40000" },
     { flags: "--seed <n>", description: "seed of the wide net", default: "1" },
     { flags: "--atlas-widths <range>", description: "widths of the atlas it is matched against", default: "1..3" },
     { flags: "--seeds <n>", description: "atlas seeds per width", default: "6" },
@@ -128,7 +128,7 @@ export const widePlateausReproduction: Reproduction = {
         { title: "Plateaus", html: table(["steps", "loss", "condensed width", "solved ‖∇R‖", "root", "matched set", "set width", "set loss", "set inertia", "match", "max |f_wide − f_set|"],
           matches.map((m) => [`${m.plateau.from}–${m.plateau.to}`, m.plateau.loss, m.condensedWidth, m.solved.gradNorm, m.solvedRootWidth, m.set ? `#${m.set.id}` : "–", m.set?.width ?? "–", m.set?.loss ?? NaN,
             m.set ? `(${m.set.inertia.neg}, ${m.set.inertia.zero}, ${m.set.inertia.pos})` : "–", m.exact ? "canonical form" : "nearest output", m.outputDifference])) +
-          `<p class="muted">Plateau rule: log–log slope |d log R/d log t| < 0.05 over a factor ≥ 2 in steps, or a local minimum of |slope| below 0.5 (a shoulder). ${fmt(run.history.length)} recorded points.</p>` },
+          `<p class="muted">Plateau rule: log–log slope |d log R/d log t| < 0.05 over a factor ≥ 2 in steps, or a local minimum of |slope| below 1 (a shoulder). ${fmt(run.history.length)} recorded points.</p>` },
       ]);
       writeAtomic(o.out, html);
       say(`report written to ${o.out}`);
