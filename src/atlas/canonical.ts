@@ -1,4 +1,4 @@
-import { mergeNeurons, type LayerMergeStats } from "../condense/merge.js";
+import { mergeNeurons, type LayerMergeStats } from "../prune/merge.js";
 import type { Dataset } from "../data/dataset.js";
 import { activation } from "../nn/activations.js";
 import { createNet, layerViews, makeArch, type Net } from "../nn/arch.js";

@@ -2,7 +2,7 @@ import type { Command } from "commander";
 import { accessSync, constants, existsSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { InputError } from "../../util/errors.js";
-import { parseRange } from "../../symmetry/args.js";
+import { parseRange } from "../args.js";
 import { num, printJson } from "../run.js";
 
 /** An output file's directory must exist and be writable (checked before any work). */
