@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
@@ -208,6 +208,23 @@ test("atlas report: self-contained HTML with the diagram, trees, a detail per se
     assert.deepEqual(dom.consoleErrors, []);
     assert.match(dom.dom, /Empirical diagram of the loss landscape/);
     assert.match(dom.dom, /Disconnectivity trees/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("reproduce landscape-diagram (small): report written, every narrow set has an edge into the wider width, no unexplained mismatch", async () => {
+  const dir = tmp();
+  try {
+    const out = join(dir, "e4.html");
+    const r = await runCli(["reproduce", "landscape-diagram", "--data", "grid:cos2x:12", "--widths", "1..2", "--seeds", "2", "--jobs", "1", "--out", out, "--json"]);
+    assert.equal(r.code, 0, r.lines.join("\n"));
+    const j = JSON.parse(r.stdout) as { sets: number; checks: ReturnType<typeof checkAtlas> };
+    assert.ok(j.sets > 0);
+    assert.equal(j.checks.coverage[0].withEdgesIntoEveryWiderWidth, j.checks.coverage[0].sets);
+    assert.equal(j.checks.inertia.unexplained, 0);
+    assert.deepEqual(j.checks.gradient.violations, []);
+    assert.ok(existsSync(out));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -156,3 +156,20 @@ export function matchPlateau(wide: Net, plateau: Plateau, data: Dataset, sets: S
     exact: best?.exact ?? false, outputDifference: best?.d ?? NaN, solvedOutputDifference: best?.ds ?? NaN,
   };
 }
+
+/**
+ * Closest approach of a training run to one set: over the snapshots with step in [from, to], the step where
+ * max_i |f_θ(x_i) − f_set(x_i)| is smallest, and that difference.
+ */
+export function closestApproach(snapshots: Map<number, Float64Array>, arch: Net["arch"], set: { theta: Float64Array }, setArch: Net["arch"], data: Dataset, from: number, to: number): { step: number; outputDifference: number; loss: number } | null {
+  const fs = predict(setArch, set.theta, data.x, data.n);
+  let best: { step: number; outputDifference: number; loss: number } | null = null;
+  for (const [step, theta] of snapshots) {
+    if (step < from || step > to) continue;
+    const f = predict(arch, theta, data.x, data.n);
+    let d = 0, l = 0;
+    for (let i = 0; i < f.length; i++) { d = Math.max(d, Math.abs(f[i] - fs[i])); l += 0.5 * (f[i] - data.y[i]) ** 2 / data.n; }
+    if (!best || d < best.outputDifference) best = { step, outputDifference: d, loss: l };
+  }
+  return best;
+}

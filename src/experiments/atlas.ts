@@ -93,7 +93,7 @@ export const widePlateausReproduction: Reproduction = {
   ],
   async run(o) {
     const { AtlasStore } = await import("../atlas/store.js");
-    const { findPlateaus, matchPlateau, wideRun } = await import("../atlas/plateaus.js");
+    const { closestApproach, findPlateaus, matchPlateau, wideRun } = await import("../atlas/plateaus.js");
     const { templateWidths } = await import("../atlas/cells.js");
     const { loadDataset } = await import("../data/load.js");
     const { createNet, makeArch } = await import("../nn/arch.js");
@@ -116,18 +116,25 @@ export const widePlateausReproduction: Reproduction = {
       const run = wideRun(data, { width, scale, lr, steps, seed, optimizer: "gd", recordEvery });
       const plateaus = findPlateaus(run.history);
       const arch = makeArch([1, width, 1], "tanh", "mse");
-      const matches = plateaus.map((p) => matchPlateau(createNet(arch, run.snapshots.get(p.step)!), p, data, sets, (m) => templateWidths(settings.template, m).widths));
+      const tmpl = (m: number): number[] => templateWidths(settings.template, m).widths;
+      const matches = plateaus.map((p) => {
+        const m = matchPlateau(createNet(arch, run.snapshots.get(p.step)!), p, data, sets, tmpl);
+        // where near the plateau (a factor 3 either side in steps) the run comes closest to the matched set's output
+        const set = m.set ? sets.find((x) => x.id === m.set!.id)! : null;
+        const closest = set ? closestApproach(run.snapshots, arch, set, makeArch(tmpl(set.width), "tanh", "mse"), data, p.from / 3, p.to * 3) : null;
+        return { ...m, closest };
+      });
       for (const m of matches) {
         say(`plateau steps ${m.plateau.from}–${m.plateau.to} (θ at ${m.plateau.step}), loss ${m.plateau.loss.toExponential(4)}: condensed to width ${m.condensedWidth}, solved ‖∇R‖ ${m.solved.gradNorm.toExponential(1)} root ${m.solvedRootWidth}; ` +
-          (m.set ? `matches set #${m.set.id} (width ${m.set.width}, root ${m.set.rootWidth}, loss ${m.set.loss.toExponential(4)}, n₋ ${m.set.inertia.neg})${m.exact ? " exactly" : " by nearest output"}; max output difference ${m.outputDifference.toExponential(2)}` : "no atlas set"));
+          (m.set ? `matches set #${m.set.id} (width ${m.set.width}, root ${m.set.rootWidth}, loss ${m.set.loss.toExponential(4)}, n₋ ${m.set.inertia.neg})${m.exact ? " exactly" : " by nearest output"}; max output difference ${m.outputDifference.toExponential(2)}${m.closest ? `, closest ${m.closest.outputDifference.toExponential(2)} at step ${m.closest.step}` : ""}` : "no atlas set"));
       }
       const curve = await curvePlot([{ name: `width ${width}`, points: run.history.map((h) => ({ step: h.step, value: h.loss })) }, ...matches.filter((m) => m.set).map((m) => ({ name: `#${m.set!.id} (m=${m.set!.width}), Δf ${m.outputDifference.toExponential(1)}`, points: [{ step: m.plateau.from, value: m.set!.loss }, { step: m.plateau.to, value: m.set!.loss }] }))],
         { title: "training loss and the narrow critical sets its plateaus match", logX: true, logY: true, width: 620, height: 320 });
       const html = page("E1 — plateaus of a wide net are narrow critical points", `A 1-${width}-1 tanh net trained by full-batch GD from small initialisation on ${esc(String(o.data))}; each plateau is condensed (neurons grouped by direction), solved to a critical point, and matched to a set of an atlas of widths ${widths.join(", ")}.`, [
         { title: "Loss curve", html: figure(curve, "Horizontal segments: the loss of the matched atlas set over the plateau's steps (legend: set, its width, and the max output difference over the data).") },
-        { title: "Plateaus", html: table(["steps", "loss", "condensed width", "solved ‖∇R‖", "root", "matched set", "set width", "set loss", "set inertia", "match", "max |f_wide − f_set|"],
+        { title: "Plateaus", html: table(["steps", "loss", "condensed width", "solved ‖∇R‖", "root", "matched set", "set width", "set loss", "set inertia", "match", "max |f_wide − f_set|", "closest approach (step)"],
           matches.map((m) => [`${m.plateau.from}–${m.plateau.to}`, m.plateau.loss, m.condensedWidth, m.solved.gradNorm, m.solvedRootWidth, m.set ? `#${m.set.id}` : "–", m.set?.width ?? "–", m.set?.loss ?? NaN,
-            m.set ? `(${m.set.inertia.neg}, ${m.set.inertia.zero}, ${m.set.inertia.pos})` : "–", m.exact ? "canonical form" : "nearest output", m.outputDifference])) +
+            m.set ? `(${m.set.inertia.neg}, ${m.set.inertia.zero}, ${m.set.inertia.pos})` : "–", m.exact ? "canonical form" : "nearest output", m.outputDifference, m.closest ? `${fmt(m.closest.outputDifference)} (${m.closest.step})` : "–"])) +
           `<p class="muted">Plateau rule: log–log slope |d log R/d log t| < 0.05 over a factor ≥ 2 in steps, or a local minimum of |slope| below 1 (a shoulder). ${fmt(run.history.length)} recorded points.</p>` },
       ]);
       writeAtomic(o.out, html);
