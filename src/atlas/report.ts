@@ -71,7 +71,7 @@ export function diagramSpec(ex: AtlasExport): TopLevelSpec {
 
 /**
  * Disconnectivity tree of one width: the minima (n₋ = 0) are leaves at their loss; an index-1 saddle whose descent
- * edges reach two minima (or two already-joined groups) joins them at the saddle's loss (union-find over the saddles
+ * edges reach (directly or through further saddles) two minima (or two already-joined groups) joins them at the saddle's loss (union-find over the saddles
  * in increasing loss). Returns segments to draw and the leaves.
  */
 export function disconnectivity(ex: AtlasExport, width: number): { segments: Array<{ x: number; y: number; x2: number; y2: number }>; leaves: Array<{ id: number; x: number; loss: number }>; joins: number } {
@@ -85,7 +85,17 @@ export function disconnectivity(ex: AtlasExport, width: number): { segments: Arr
   const find = (id: number): Node => top.get(id)!;
   let joins = 0;
   for (const s of saddles) {
-    const reached = [...new Set(ex.edges.filter((e) => e.kind === "descent" && e.from === s.id && isMin.has(e.to)).map((e) => e.to))];
+    // minima reached by descent from s, directly or through the saddles its descent reached
+    const reached: number[] = [];
+    const seen = new Set<number>([s.id]), stack = [s.id];
+    while (stack.length) {
+      const cur = stack.pop()!;
+      for (const e of ex.edges) {
+        if (e.kind !== "descent" || e.from !== cur || seen.has(e.to)) continue;
+        seen.add(e.to);
+        if (isMin.has(e.to)) reached.push(e.to); else stack.push(e.to);
+      }
+    }
     const groups = [...new Set(reached.map(find))];
     if (groups.length < 2) continue;
     const joined: Node = { id: `s${s.id}`, loss: Math.max(s.loss, ...groups.map((g) => g.loss)), children: groups };
