@@ -1,7 +1,8 @@
 import { trulyBadAnalysis } from "../analysis/truly-bad.js";
 import type { Dataset } from "../data/dataset.js";
 import { createNet, makeArch } from "../nn/arch.js";
-import { cellKey, templateWidths, seedCells, type AtlasCell, type AtlasSettings, type CellResult, type CellTask, type PointResult } from "./cells.js";
+import { symmetryCopies } from "./deflation.js";
+import { cellKey, templateWidths, seedCells, trainCells, randomCells, type AtlasCell, type AtlasSettings, type CellResult, type CellTask, type PointResult } from "./cells.js";
 import { createRunner, type CellRunner } from "./pool.js";
 import { AtlasStore } from "./store.js";
 
@@ -32,7 +33,8 @@ export interface AtlasSummary {
 
 /**
  * Build (or continue) an atlas: for each width in ascending order,
- *   1. `train` and `random` cells (seeds × init scales × optimizers, then the solver),
+ *   1. `train` and `random` cells (seeds × init scales × optimizers, then the solver; with `deflation`, random cells run
+ *      after train, deflated against every symmetry copy of the sets train found),
  *   2. `embed`: every set found at a narrower width, through the critical embeddings of `embeddingsFor`,
  *   3. `descent`: from every saddle at this width (except those descent itself found), ± each negative-curvature eigenvector, Adam, then the solver.
  * Each phase's cells depend only on what earlier phases stored, so `--resume` regenerates the same cells and skips
@@ -51,7 +53,20 @@ export async function runAtlas(settings: AtlasSettings, data: Dataset, path: str
   try {
     for (const m of widths) {
       const phases: Array<{ name: string; plan: () => Array<{ cell: AtlasCell; input?: CellTask["input"] }> }> = [
-        { name: "train/random", plan: () => seedCells(settings, m).map((cell) => ({ cell })) },
+        ...(settings.deflation
+          ? [
+            { name: "train", plan: () => trainCells(settings, m).map((cell) => ({ cell })) },
+            {
+              // deflated against the sets `train` found at this width (fixed once the train phase is done, so a resumed
+              // run plans the same cells), every symmetry copy of each
+              name: "random (deflated)", plan: () => {
+                const known = store.setsAt(m).filter((x) => x.firstRun.startsWith(`w${m}/train/`));
+                const copies = known.flatMap((x) => symmetryCopies(templateWidths(settings.template, m).widths, settings.activation, x.theta).map((t) => Array.from(t)));
+                return randomCells(settings, m, known.map((x) => x.id)).map((cell) => ({ cell, input: { setId: 0, widths: templateWidths(settings.template, m).widths, theta: [], known: copies } }));
+              },
+            },
+          ]
+          : [{ name: "train/random", plan: () => seedCells(settings, m).map((cell) => ({ cell })) }]),
         {
           name: "embed", plan: () => settings.sources.includes("embed")
             ? widths.filter((r) => r < m).flatMap((r) => store.setsAt(r)).map((s) => ({

@@ -12,6 +12,7 @@ import { InputError } from "../util/errors.js";
 import { Rng } from "../util/rng.js";
 import { canonicalForm, type CanonicalForm } from "./canonical.js";
 import { certify, solveCritical, type SolvedPoint } from "./solver.js";
+import { deflatedSolve } from "./deflation.js";
 
 /** Where a critical point came from (issue 15 §1). */
 export type Source = "train" | "random" | "embed" | "descent";
@@ -43,6 +44,8 @@ export interface AtlasSettings {
   critical: { gradTol: number; degenerateTol: number };
   reduction: { tolerance: number };
   match: { tolerance: number; lossTolerance: number };
+  /** Deflate the `random` source against every symmetry copy of the sets `train` found at the same width. */
+  deflation: boolean;
 }
 
 export function defaultSettings(over: Partial<AtlasSettings> & Pick<AtlasSettings, "data" | "widths">): AtlasSettings {
@@ -56,6 +59,7 @@ export function defaultSettings(over: Partial<AtlasSettings> & Pick<AtlasSetting
     critical: { gradTol: 1e-10, degenerateTol: 1e-6 },
     reduction: { tolerance: 1e-6 },
     match: { tolerance: 1e-5, lossTolerance: 1e-9 },
+    deflation: false,
     ...over,
   };
 }
@@ -91,6 +95,8 @@ export interface CellInput {
   setId: number;
   widths: number[];
   theta: number[];
+  /** Deflated random cells: the known critical points (every symmetry copy) to deflate. */
+  known?: number[][];
 }
 
 export interface CellTask {
@@ -134,7 +140,7 @@ export interface PointResult {
 
 export type PointOrigin =
   | { kind: "train"; optimizer: string; scale: number; steps: number; trainLoss: number }
-  | { kind: "random"; scale: number }
+  | { kind: "random"; scale: number; deflated?: { iterations: number; gradNorm: number } }
   | {
     kind: "embed"; parent: number; label: string; embedding: ReturnType<typeof embeddingToJson>;
     predicted: Inertia | null; predictReason?: string; agree: boolean | null; explanation?: string; outputChange: number;
@@ -168,7 +174,13 @@ export function runCell(task: CellTask): CellResult {
       const rng = new Rng(cell.seed ^ 0x5eed);
       const net = createNet(arch);
       for (let i = 0; i < net.theta.length; i++) net.theta[i] = rng.range(-p.scale, p.scale);
-      points.push(classify(solveCritical(net, data, s.solver), arch, data, s, { kind: "random", scale: p.scale }));
+      let start = net, deflated: { iterations: number; gradNorm: number } | undefined;
+      if (task.input?.known?.length) {
+        const d = deflatedSolve(net, data, task.input.known.map((k) => Float64Array.from(k)), { maxIter: s.solver.maxIter });
+        start = createNet(arch, d.theta);
+        deflated = { iterations: d.iterations, gradNorm: d.gradNorm };
+      }
+      points.push(classify(solveCritical(start, data, s.solver), arch, data, s, { kind: "random", scale: p.scale, ...(deflated ? { deflated } : {}) }));
       break;
     }
     case "embed": {
@@ -332,17 +344,20 @@ export function embeddingsFor(parent: Net, layer: number, m: number, alphas: rea
   return out;
 }
 
-/** The train/random cells of one width: `seeds` of each, init scale and optimizer cycling through the settings. */
+/** The `train` cells of one width: `seeds` of them, init scale and optimizer cycling through the settings. */
+export function trainCells(s: AtlasSettings, width: number): AtlasCell[] {
+  if (!s.sources.includes("train")) return [];
+  const no = s.train.optimizers.length;
+  return Array.from({ length: s.seeds }, (_, seed) => ({ width, source: "train" as const, seed, params: { optimizer: s.train.optimizers[seed % no], scale: s.train.scales[Math.floor(seed / no) % s.train.scales.length] } }));
+}
+
+/** The `random` cells of one width (with deflation: the ids of the sets deflated, so the key says so). */
+export function randomCells(s: AtlasSettings, width: number, deflatedAgainst?: number[]): AtlasCell[] {
+  if (!s.sources.includes("random")) return [];
+  return Array.from({ length: s.seeds }, (_, seed) => ({ width, source: "random" as const, seed, params: { scale: s.random.scales[seed % s.random.scales.length], ...(deflatedAgainst ? { deflatedAgainst } : {}) } }));
+}
+
+/** The train and random cells of one width (no deflation). */
 export function seedCells(s: AtlasSettings, width: number): AtlasCell[] {
-  const cells: AtlasCell[] = [];
-  if (s.sources.includes("train")) {
-    const no = s.train.optimizers.length;
-    for (let seed = 0; seed < s.seeds; seed++) {
-      cells.push({ width, source: "train", seed, params: { optimizer: s.train.optimizers[seed % no], scale: s.train.scales[Math.floor(seed / no) % s.train.scales.length] } });
-    }
-  }
-  if (s.sources.includes("random")) {
-    for (let seed = 0; seed < s.seeds; seed++) cells.push({ width, source: "random", seed, params: { scale: s.random.scales[seed % s.random.scales.length] } });
-  }
-  return cells;
+  return [...trainCells(s, width), ...randomCells(s, width)];
 }

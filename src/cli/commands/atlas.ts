@@ -38,6 +38,7 @@ export function register(program: Command): void {
     .option("--sources <list>", "sources to use", "train,random,embed,descent")
     .option("--train-steps <n>", "training steps before the solver (train source)", "2000")
     .option("--alphas <list>", "α grid of the one-step splits (include α<0 and α>1)", "-1,-0.5,0.25,0.5,0.75,1.5,2")
+    .option("--deflate", "deflate the random source against every symmetry copy of the sets train found")
     .option("--out <file>", "atlas database (SQLite)", "atlas.sqlite")
     .option("--resume", "continue an existing atlas: finished runs are not redone")
     .option("--jobs <n>", "worker threads (default: all cores)")
@@ -60,6 +61,7 @@ export function register(program: Command): void {
         seeds: num("--seeds", f.seeds as string, { int: true, min: 1 }), sources: sources as typeof base.sources,
         train: { ...base.train, steps: num("--train-steps", f.trainSteps as string, { int: true, min: 0 }) },
         embed: { alphas: numberList("--alphas", String(f.alphas)) },
+        deflation: f.deflate === true,
       });
       const data = loadDataset(settings.data);
       const jobs = f.jobs === undefined ? defaultJobs() : num("--jobs", f.jobs as string, { int: true, min: 1 });
