@@ -13,6 +13,8 @@ import type { LossName } from "../dist/nn/losses.js";
 import { Evaluator } from "../dist/nn/evaluator.js";
 import { makeDataset, type Dataset } from "../dist/data/dataset.js";
 import { Rng } from "../dist/util/rng.js";
+import { defaultSettings, runCell } from "../dist/atlas/cells.js";
+import { grid1d } from "../dist/data/synthetic.js";
 
 const NETS: Record<string, { widths: number[]; act: ActivationName; loss: LossName; n: number; target: string }> = {
   a: { widths: [1, 3, 1], act: "tanh", loss: "mse", n: 100, target: "sin1d" },
@@ -64,6 +66,23 @@ function main(): void {
     rng.fillNormal(a);
     const t = best(() => be.gemm(false, false, n, n, n, 1, a, 0, n, a, 0, n, 0, c, 0, n), name === "calib" ? 5 : quick ? 3 : 20);
     out = { ...base, n, seconds: t, gflops: (2 * n ** 3) / t / 1e9 };
+  } else if (name.startsWith("census_")) {
+    // the atlas's train cells on the census workload of ../shared/bench/bench_census.py: PyTorch-style init,
+    // Adam 2000 steps lr 1e-2, then the solver to ‖∇R‖ ≤ 1e-12 (≤ 100 iterations), inertia; cos 2x on 20 points
+    const net = name.slice(7), m = Number(net.split("-")[1]), seeds = quick ? 20 : 100;
+    const settings = defaultSettings({ data: "grid:cos2x:20", widths: [m], seeds, sources: ["train"], train: { optimizers: ["adam"], scales: [1], steps: 2000, lrAdam: 1e-2, lrGd: 0.05 }, solver: { tol: 1e-12, maxIter: 100 } });
+    const d = grid1d("cos2x", 20);
+    const task = (seed: number) => ({ cell: { width: m, source: "train" as const, seed, params: { optimizer: "adam", scale: 1 } }, settings, data: { n: d.n, d: d.d, k: d.k, x: d.x, y: d.y } });
+    runCell(task(10_000)); // warm-up
+    const t0 = performance.now();
+    let converged = 0;
+    const counts: Record<string, number> = {};
+    for (let s = 0; s < seeds; s++) {
+      const p = runCell(task(s)).points[0];
+      if (p.gradNorm <= 1e-12) { converged++; const k = `${p.inertia.neg},${p.inertia.zero},${p.inertia.pos}`; counts[k] = (counts[k] ?? 0) + 1; }
+    }
+    const t = (performance.now() - t0) / 1e3;
+    out = { ...base, net, seeds, seconds: t, seedsPerS: seeds / t, seedsPerSPerCore: seeds / t, converged, inertiaCounts: counts };
   } else if (name.startsWith("train_")) {
     const key = name.slice(6), s = NETS[key];
     const arch = makeArch(s.widths, s.act, s.loss), data = benchData(key), ev = new Evaluator(arch, data);

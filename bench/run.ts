@@ -62,6 +62,8 @@ if (fromIdx >= 0) {
 } else {
   for (const t of threadCounts)
     for (const c of ["calib", "dgemm1024", "train_a", "train_b", "train_mnist_ce", "hessian_b", "hessian_d", ...(large ? ["hessian_c"] : [])]) child(c, t);
+  // atlas throughput on the census workload: one core, one seed after another (the atlas's worker threads scale it)
+  for (const c of ["census_1-2-1", "census_1-4-1"]) child(c, 1);
   const havePy = benchDir !== undefined && existsSync(python) && spawnSync(python, ["-c", "import torch"]).status === 0;
   if (!havePy) process.stderr.write("bench: /usr/bin/python3 with torch or ../shared/bench not found; ratios skipped\n");
   else for (const t of [1, 2]) {
@@ -70,6 +72,7 @@ if (fromIdx >= 0) {
     if (t === 2 && quick) continue;
     py("bench_hessian.py", ["--nets", quick ? "b" : large && t === 1 ? "b,d,c" : "b,d"], t);
   }
+  if (havePy) py("bench_census.py", ["--seeds", quick ? "20" : "100", "--nets", "1-2-1,1-4-1"], 1);
 }
 
 // Our rows (last one per case) and the reference's best over thread counts.
@@ -114,6 +117,17 @@ row("train_mnist_ce", "GD 784-400-10 ReLU CE n=1000", "stepsPerS", "steps/s", tr
 row("hessian_b", "Hessian+inertia 1-50-1 (M=151)", "seconds", "s", false, "≤ 1×");
 row("hessian_d", "Hessian+inertia 64-32-10 (M=2,410)", "seconds", "s", false, "≤ 0.5×");
 row("hessian_c", "Hessian+inertia 2-100-100-1 (M=10,501)", "seconds", "s", false, "≤ 0.5×");
+// census: seeds/s on one core, PyTorch loop and batched side by side
+for (const net of ["1-2-1", "1-4-1"]) {
+  const o = ours[`census_${net}`];
+  if (!o) continue;
+  const refs = lines.filter((r) => r.side === "pytorch" && r.bench === "census" && r.net === net);
+  for (const impl of ["loop", "batched"]) {
+    const r = refs.find((x) => x.impl === impl)?.seeds_per_s as number | undefined;
+    table.push([`atlas census ${net} vs torch ${impl}`, `${fmt(o.seedsPerSPerCore as number)} seeds/s/core (1t)`, r === undefined ? "–" : `${fmt(r)} seeds/s`, r === undefined ? "n/a (no python/torch)" : `${((o.seedsPerSPerCore as number) / r).toFixed(2)}×`, "≥ 1×", String(o.peakRssMB)]);
+    emit({ bench: "summary", case: `census_${net}_${impl}`, embedscape: o.seedsPerSPerCore, reference: r ?? null, unit: "seeds/s/core" });
+  }
+}
 const calib = ours.calib?.gflops;
 const widths = table[0].map((_, j) => Math.max(...table.map((r) => r[j].length)));
 const text = table.map((r) => "| " + r.map((c, j) => c.padEnd(widths[j])).join(" | ") + " |").join("\n");
