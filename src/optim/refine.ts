@@ -81,9 +81,12 @@ export function refineCritical(net: Net, data: Dataset, opts: RefineOptions = {}
     tol: opts.tol, maxIter: opts.maxIter, onIteration: opts.onIteration,
     embedding: opts.embedding, restarts: opts.restarts, restartSteps: opts.restartSteps, restartLr: opts.restartLr,
   }, factory);
+  const inertia = inertiaFromEigenvalues(r.eigenvalues, opts);
+  // an inertia is only "clear" for a certified critical point: at a non-critical θ it describes nothing
+  if (!r.converged) inertia.clear = false;
   return {
     net: createNet(net.arch, r.theta), loss: r.loss, gradNorm: r.gradNorm,
-    inertia: inertiaFromEigenvalues(r.eigenvalues, opts), eigenvalues: r.eigenvalues,
+    inertia, eigenvalues: r.eigenvalues,
     iterations: r.iterations, converged: r.converged, reason: r.reason,
     strategy: r.strategy, distance: r.distance, relativeGradient: r.relativeGradient, evidence: r.evidence,
     reduction: r.reduction, descentSteps: r.descentSteps,
