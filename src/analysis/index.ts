@@ -7,3 +7,4 @@ export {
 export { embeddingReport, type EmbeddingReport } from "./embedding-report.js";
 export { trulyBadAnalysis, piecewiseLinear, type TrulyBadReport, type NeuronTest, type LayerTest, type Witness } from "./truly-bad.js";
 export { embeddingStory, type EmbeddingStory } from "./story.js";
+export { criticalityStatus, THEOREM_GRADIENT_BOUND, type CriticalityStatus } from "./criticality.js";
