@@ -141,7 +141,8 @@ export function isCertifiablyCritical(gradNorm: number, hessianNorm: number, the
  *    So: `restarts` times, `restartSteps` Adam steps from the best point so far, then stage 1 again.
  * 5. **Classification** of what did not converge: `no-finite-critical-point` when the loss fell, ‖θ‖ grew
  *    and the spectrum collapsed (‖H‖₂·max(1,‖θ‖)² ≤ 1e-6); `degenerate-sublinear` when soft eigenvalues
- *    (τ < |λ| ≤ 1e-6‖H‖) are present or ‖∇R‖ contracted by less than 0.9 per iteration; else
+ *    (τ < |λ| ≤ 1e-6‖H‖) are present and ‖∇R‖ contracted by less than 0.5 per iteration over the last 20
+ *    (far from Newton's quadratic rate); else
  *    `stagnated` (no step accepted) or `max-iterations`. The evidence (rates, soft eigenvalues) is returned.
  *
  * Non-finite or overflowing R, ∇R or H anywhere raises an InputError naming the quantity.
@@ -226,7 +227,7 @@ export function solveCritical(arch: Arch, oracle: SolverOracle, theta0: Float64A
   let reason: SolveReason;
   if (converged) reason = "tolerance";
   else if (fin.loss < start.loss && tn > thetaNormStart * 1.001 && hn * Math.max(1, tn) ** 2 <= 1e-6) reason = "no-finite-critical-point";
-  else if (!(fin.gn <= tol) && (soft.length > 0 || evidence.linearRate > 0.9) && hist.length > 5) reason = "degenerate-sublinear";
+  else if (!(fin.gn <= tol) && soft.length > 0 && evidence.linearRate > 0.5 && hist.length > 5) reason = "degenerate-sublinear";
   else if (fin.gn <= tol && hn * Math.max(1, tn) ** 2 <= 1e-6) reason = "no-finite-critical-point";
   else reason = stagnated && iters < budget ? "stagnated" : "max-iterations";
   return {
