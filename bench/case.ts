@@ -11,6 +11,8 @@ import { makeArch, layout } from "../dist/nn/arch.js";
 import { Evaluator } from "../dist/nn/evaluator.js";
 import { makeDataset, type Dataset } from "../dist/data/dataset.js";
 import { Rng } from "../dist/util/rng.js";
+import { grid1d } from "../dist/data/synthetic.js";
+import { runCensus } from "../dist/optim/census.js";
 
 const NETS: Record<string, { widths: number[]; act: string; loss: string; n: number; target: string }> = {
   a: { widths: [1, 3, 1], act: "tanh", loss: "mse", n: 100, target: "sin1d" },
@@ -92,6 +94,16 @@ function main(): void {
     let bestT = Infinity, bb = 0, bi = 0;
     for (let r = 0; r < reps + (ev.P > 1000 ? 0 : 1); r++) { once(); if (tb + ti < bestT) { bestT = tb + ti; bb = tb; bi = ti; } }
     out = { ...base, M: ev.P, seconds: bestT, buildS: bb, inertiaS: bi, neg: inert.neg, zero: inert.zero, pos: inert.pos };
+  } else if (name.startsWith("census_")) {
+    // census_<widths>_<points>_<adam steps>_<seeds>, e.g. census_1-3-1_9_2000_200: bench_census.py's protocol
+    const [, spec, pts, adam, seeds] = name.split("_");
+    const widths = spec.split("-").map(Number);
+    const S = quick ? Math.min(20, Number(seeds)) : Number(seeds);
+    const r = runCensus(makeArch(widths, "tanh", "mse"), grid1d("cos2x", Number(pts)), { seeds: S, adamSteps: Number(adam), lr: 1e-2 });
+    out = {
+      ...base, net: spec, points: Number(pts), adamSteps: Number(adam), seeds: S, seconds: r.totalSeconds, seedsPerS: r.seedsPerSecond,
+      converged: r.converged, inertiaCounts: r.inertiaCounts, unconverged: r.unconverged, unclear: r.unclear,
+    };
   } else throw new Error(`unknown case ${name}`);
   out.peakRssMB = Math.round(process.resourceUsage().maxRSS / 1024);
   process.stdout.write(JSON.stringify(out) + "\n");
