@@ -37,6 +37,7 @@ export interface RefineOptions extends InertiaOptions {
   tol?: number;
   maxIter?: number;
   /** Embedding-aware stage (default true). */
+  levenbergMarquardtFirst?: boolean;
   embedding?: boolean;
   /** Descent restarts (default 4) of `restartSteps` (default 1000) Adam steps at `restartLr` (default 1e-2). */
   restarts?: number;
@@ -79,7 +80,7 @@ export function refineCritical(net: Net, data: Dataset, opts: RefineOptions = {}
   const oracle = factory(net.arch);
   const r = solveCritical(net.arch, oracle, net.theta, {
     tol: opts.tol, maxIter: opts.maxIter, onIteration: opts.onIteration,
-    embedding: opts.embedding, restarts: opts.restarts, restartSteps: opts.restartSteps, restartLr: opts.restartLr,
+    embedding: opts.embedding, levenbergMarquardtFirst: opts.levenbergMarquardtFirst, restarts: opts.restarts, restartSteps: opts.restartSteps, restartLr: opts.restartLr,
   }, factory);
   const inertia = inertiaFromEigenvalues(r.eigenvalues, opts);
   // an inertia is only "clear" for a certified critical point: at a non-critical θ it describes nothing

@@ -23,7 +23,7 @@ export type SolveReason =
   | "degenerate-sublinear" | "no-finite-critical-point";
 
 /** Which stage produced the returned point. */
-export type SolveStrategy = "start" | "newton" | "embedding" | "trust-region" | "descent-restart" | "none";
+export type SolveStrategy = "start" | "newton" | "levenberg-marquardt" | "embedding" | "trust-region" | "descent-restart" | "none";
 
 /** A reduction found by the embedding-aware stage: the narrow widths and, per hidden layer and wide neuron, π (0 = null), sign and ratio β. */
 export interface Reduction {
@@ -50,6 +50,8 @@ export interface SolveOptions {
   restartSteps?: number;
   /** Adam learning rate of the descent restarts (default 1e-2). */
   restartLr?: number;
+  /** Run the Levenberg–Marquardt stage (≤ 150 iterations) before stage 1, as the previous solver did (default false). */
+  levenbergMarquardtFirst?: boolean;
   /** Called once per Newton-type iteration. */
   onIteration?: (iter: number, loss: number, gradNorm: number) => void;
 }
@@ -119,6 +121,9 @@ export function isCertifiablyCritical(gradNorm: number, hessianNorm: number, the
  *    leaves the curved valley at once (accepted t ≈ 1e-4, 0/1). The corrector keeps the stiff
  *    coordinates on the valley floor, so the soft coordinates take long steps: seed 0 in 15
  *    iterations, 12/20 seeds in ≤ 200.
+ * 1b. **Levenberg–Marquardt** on ½‖∇R‖² from θ₀ (the previous solver; ≤ 100 iterations): from far away — Iris
+ *    4-2-3 refined from its initialisation — its damping is the more robust globalisation and it reaches
+ *    critical points stage 1 does not (seeds 0–11: LM certifies 2, 6, 11; stage 1 alone 5, 8, 10).
  * 2. **Embedding-aware reduction** (stage "embedding", SPEC §3.2, §10.3; tried first, at tolerances ≤ 1e-3,
  *    and again after stage 1 at all tolerances): group neurons whose incoming
  *    rows (w, b) agree, or for odd σ are opposite, within a relative tolerance (cascade 1e-8 … 3e-2), and
@@ -170,7 +175,7 @@ export function solveCritical(arch: Arch, oracle: SolverOracle, theta0: Float64A
   let stagnated = false;
 
   const tryNewton = (from: Float64Array, strategy: SolveStrategy, first = false): Candidate => {
-    const r = pcNewton(oracle, from, Math.min(first ? 2.5 * attempt : attempt, budget - iters), tol, ws, (l, g) => { iters++; onIt(l, g); });
+    const r = pcNewton(oracle, from, Math.min(first ? Math.min(2.5 * attempt, Math.max(attempt, 0.4 * budget)) : attempt, budget - iters), tol, ws, (l, g) => { iters++; onIt(l, g); });
     if (!r.accepted) stagnated = true;
     return { theta: r.theta, loss: r.loss, gn: r.gn, strategy };
   };
@@ -188,7 +193,16 @@ export function solveCritical(arch: Arch, oracle: SolverOracle, theta0: Float64A
   // a point near an embedded critical set: reduce first — the re-embedded point is the nearest critical point,
   // where Newton would slide along the (numerically not quite flat) embedded manifold
   embed(theta0, REDUCTION_TOLERANCES.filter((t) => t <= 1e-3));
+  const lm = (maxIt: number): void => {
+    if (done || iters >= budget) return;
+    // the previous solver, Levenberg–Marquardt on ½‖∇R‖² from θ₀: from far away (e.g. an initialisation) its
+    // damping is the more robust globalisation, and it reaches other critical points than stage 1
+    const r = lmSolve(oracle, theta0, Math.min(maxIt, budget - iters), tol, ws, (l, g) => { iters++; onIt(l, g); });
+    consider({ theta: r.theta, loss: r.loss, gn: r.gn, strategy: "levenberg-marquardt" });
+  };
+  if (opts.levenbergMarquardtFirst) lm(150);
   if (!done && iters < budget) consider(tryNewton(theta0, "newton", true));
+  if (!opts.levenbergMarquardtFirst) lm(Math.min(150, Math.max(1, Math.floor((budget - iters) / 2))));
   embed(best.theta, REDUCTION_TOLERANCES);
   if (!done && iters < budget) {
     const lmin = minEigenvalue(oracle, best.theta, ws);
@@ -356,6 +370,53 @@ function pcNewton(
     if (!ok) { accepted = false; break; }
   }
   return { theta, loss, gn, accepted };
+}
+
+/**
+ * Stage 1b: Levenberg–Marquardt on Φ = ½‖∇R‖² (the previous `refineCritical`): p = −Σ λᵢ(qᵢᵀg)/(λᵢ² + μ) qᵢ
+ * over |λᵢ| > τ, μ ÷10 on success, ×10 on failure.
+ */
+function lmSolve(
+  oracle: SolverOracle, theta0: Float64Array, maxIter: number, tol: number, ws: Workspace,
+  onIt: (loss: number, gn: number) => void,
+): { theta: Float64Array; loss: number; gn: number } {
+  const P = oracle.P;
+  const theta = Float64Array.from(theta0);
+  const { g, gt, trial, c, H } = ws;
+  let { loss, gn } = evaluate(oracle, theta, g, "a Levenberg–Marquardt iterate");
+  let mu = 0;
+  for (let it = 0; it < maxIter && gn > tol; it++) {
+    oracle.hessian(theta, H);
+    requireFiniteHessian(H, P);
+    const { values, vectors } = eigenSystem(H, P);
+    let lmax = 0;
+    for (let i = 0; i < P; i++) lmax = Math.max(lmax, Math.abs(values[i]));
+    const tau = defaultZeroTolerance(lmax, P);
+    for (let i = 0; i < P; i++) {
+      let s = 0;
+      for (let j = 0; j < P; j++) s += vectors[i * P + j] * g[j];
+      c[i] = s;
+    }
+    let ok = false;
+    for (let tries = 0; tries < 40 && !ok; tries++) {
+      trial.set(theta);
+      for (let i = 0; i < P; i++) {
+        const l = values[i];
+        if (Math.abs(l) <= tau) continue;
+        const coef = (-l * c[i]) / (l * l + mu);
+        for (let j = 0; j < P; j++) trial[j] += coef * vectors[i * P + j];
+      }
+      const lt = oracle.lossAndGradient(trial, gt);
+      const gnt = norm(gt);
+      if (Number.isFinite(lt) && Number.isFinite(gnt) && gnt < gn) {
+        theta.set(trial); g.set(gt); loss = lt; gn = gnt; ok = true;
+        mu = mu / 10 < 1e-16 * lmax * lmax ? 0 : mu / 10;
+      } else mu = mu === 0 ? 1e-10 * lmax * lmax + Number.MIN_VALUE : mu * 10;
+    }
+    onIt(loss, gn);
+    if (!ok) break;
+  }
+  return { theta, loss, gn };
 }
 
 /** Stage 3: trust-region Newton minimisation of R in H's eigenbasis (Moré–Sorensen by bisection on the shift). */
