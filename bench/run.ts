@@ -128,7 +128,7 @@ row("hessian_b", "Hessian+inertia 1-50-1 (M=151)", "seconds", "s", false, "≤ 1
 row("hessian_d", "Hessian+inertia 64-32-10 (M=2,410)", "seconds", "s", false, "≤ 0.5×");
 row("hessian_c", "Hessian+inertia 2-100-100-1 (M=10,501)", "seconds", "s", false, "≤ 0.5×");
 // Census: certified counts on both sides (the reference certifies with plain LM, 100 iterations)
-const censusTable: string[][] = [["net (tanh, cos 2x)", "seeds", "embedscape certified", "embedscape not certified", "seeds/s", "PyTorch certified", "PyTorch seeds/s (batched)"]];
+const censusTable: string[][] = [["net (tanh, cos 2x)", "seeds", "embedscape certified", "embedscape not certified", "seeds/s", "PyTorch certified", "PyTorch seeds/s"]];
 for (const c of CENSUS) {
   const o = ours[censusCase(c)];
   if (!o) continue;
@@ -139,7 +139,7 @@ for (const c of CENSUS) {
     `${c.net}, ${c.points} points, ${c.adam} Adam steps`, String(o.seeds),
     `${o.converged} (${(100 * (o.converged as number) / (o.seeds as number)).toFixed(1)} %) ${counts(o.inertiaCounts)}${o.unclear ? `; ${o.unclear} gap not clear-cut` : ""}`, un,
     fmt(o.seedsPerS as number),
-    refRow ? `${refRow.converged} ${counts(refRow.inertia_counts)}` : "–", refRow ? fmt(refRow.seeds_per_s as number) : "–",
+    refRow ? `${refRow.converged} ${counts(refRow.inertia_counts)}` : "–", refRow ? `${fmt(refRow.seeds_per_s as number)} (${String(refRow.impl)})` : "–",
   ]);
   emit({ bench: "summary", case: censusCase(c), embedscape: o.converged, reference: refRow?.converged ?? null, unit: "certified seeds" });
 }
@@ -187,7 +187,7 @@ if (write) {
     `embedscape backend ${ours.calib?.backend ?? "?"}, best of BLAS threads ${threadCounts.join(" and ")} (shown as 1t/2t); DGEMM calibration (1 thread) ${calib ?? "n/a"} GFLOP/s — the second core is shared, so 2-thread figures swing. ` +
     `Reference (${versions}): best of 1 and 2 threads (OMP_WAIT_POLICY=PASSIVE), same protocol (10 warm-up steps, then 2000 timed GD steps; 200 for MNIST).\n\n` +
     `| ${table[0].join(" | ")} |\n|${table[0].map(() => "---").join("|")}|\n` + table.slice(1).map((r) => `| ${r.join(" | ")} |`).join("\n") + "\n" +
-    (censusTable.length > 1 ? `\n## Critical-point census (issue 13)\n\nPer seed: PyTorch-default init (bit-identical seeds on both sides), full-batch Adam at lr 1e-2, then the solver, certified when ‖∇R‖₂ ≤ 1e-12 and ‖∇R‖₂ ≤ 1e-8·‖H‖₂·max(1, ‖θ‖) (README, "What is certified"); inertia with τ = 100·‖H‖₂·P·ε. PyTorch: bench_census.py, Levenberg–Marquardt, 100 iterations (batched implementation; the loop one gives the same counts). "Not certified" reasons carry their evidence per seed in \`embedscape census --per-seed --json\`.\n\n| ${censusTable[0].join(" | ")} |\n|${censusTable[0].map(() => "---").join("|")}|\n` + censusTable.slice(1).map((r) => `| ${r.join(" | ")} |`).join("\n") + "\n" : "") +
+    (censusTable.length > 1 ? `\n## Critical-point census (issue 13)\n\nPer seed: PyTorch-default init (bit-identical seeds on both sides), full-batch Adam at lr 1e-2, then the solver, certified when ‖∇R‖₂ ≤ 1e-12 and ‖∇R‖₂ ≤ 1e-8·‖H‖₂·max(1, ‖θ‖) (README, "What is certified"); inertia with τ = 100·‖H‖₂·P·ε. PyTorch: bench_census.py, Levenberg–Marquardt, 100 iterations (its batched and loop implementations give identical counts, measured on the three 200-seed rows). "Not certified" reasons carry their evidence per seed in \`embedscape census --per-seed --json\`.\n\n| ${censusTable[0].join(" | ")} |\n|${censusTable[0].map(() => "---").join("|")}|\n` + censusTable.slice(1).map((r) => `| ${r.join(" | ")} |`).join("\n") + "\n" : "") +
     (notes.length ? `\n## Hessian cases: where the time goes\n\n${notes.join("\n")}\n` : "") +
     (gdNotes.length ? `\n## GD cases: time per step\n\n${gdNotes.join("\n")}\n\n${GD_LIMITS}\n` : "") +
     `\nRe-render this table from saved JSON lines with \`node dist-bench/run.js --from FILE… [--write]\`.\n`;
