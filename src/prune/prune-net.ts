@@ -121,7 +121,8 @@ export function pruneNet(net: Net, data: Dataset, opts: PruneOptions = {}): Neur
   }
   const regression = regressionDiff(fWide, f);
   const warnings: string[] = [];
-  if (lossAfter > 10 * lossBefore) warnings.push(`the loss grew more than tenfold (${lossBefore.toExponential(3)} → ${lossAfter.toExponential(3)}): the pruned net is not a faithful reduction${refit === "none" && !opts.retrain ? "; try --refit targets or --retrain" : ""}`);
+  // tenfold, and beyond rounding (a zero loss that becomes 1e-33 is no loss of fidelity)
+  if (lossAfter > 10 * lossBefore && lossAfter - lossBefore > 1e-15 * Math.max(1, regression.spread ** 2)) warnings.push(`the loss grew more than tenfold (${lossBefore.toExponential(3)} → ${lossAfter.toExponential(3)}): the pruned net is not a faithful reduction${refit === "none" && !opts.retrain ? "; try --refit targets or --retrain" : ""}`);
   const hidden = (w: readonly number[]): number => w.slice(1, -1).reduce((a, b) => a + b, 0);
   return {
     net: cur,
