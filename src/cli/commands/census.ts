@@ -8,7 +8,7 @@ import { num, printJson } from "../run.js";
 
 interface CensusFlags {
   arch?: string; activation: string; loss: string; data?: string; seeds: string; firstSeed: string; adam: string; lr: string;
-  init: string; tol: string; maxIter: string; json?: boolean; perSeed?: boolean; strict?: boolean;
+  init: string; tol: string; maxIter: string; attemptIter: string; json?: boolean; perSeed?: boolean; strict?: boolean;
 }
 
 /** `embedscape census`: the critical-point census of bench_census.py (init, Adam, solve, certify per seed). */
@@ -27,6 +27,7 @@ export function register(program: Command): void {
     .option("--init <scheme>", "torch (nn.Linear default, the reference's seeds), xavier or normal", "torch")
     .option("--tol <g>", "target ‖∇R‖₂", "1e-12")
     .option("--max-iter <n>", "solver budget of Newton-type iterations per seed", "1000")
+    .option("--attempt-iter <n>", "Newton iterations per solver attempt (the first gets 2.5×)", "60")
     .option("--json", "print the census as JSON")
     .option("--per-seed", "include every seed's result")
     .option("--strict", "exit 3 when any seed is not certified")
@@ -44,7 +45,7 @@ export function register(program: Command): void {
         seeds, firstSeed: num("--first-seed", f.firstSeed, { int: true, min: 0 }),
         adamSteps: num("--adam", f.adam, { int: true, min: 0 }), lr: num("--lr", f.lr, { positive: true }),
         init: f.init as CensusInit,
-        solve: { tol: num("--tol", f.tol, { positive: true }), maxIter: num("--max-iter", f.maxIter, { int: true, min: 0 }) },
+        solve: { tol: num("--tol", f.tol, { positive: true }), maxIter: num("--max-iter", f.maxIter, { int: true, min: 0 }), attemptIter: num("--attempt-iter", f.attemptIter, { int: true, min: 1 }) },
         onSeed: (_s, done) => bar.update(done),
       });
       bar.stop();
