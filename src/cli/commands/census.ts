@@ -4,7 +4,10 @@ import { runCensus, type CensusInit } from "../../optim/census.js";
 import { InputError } from "../../util/errors.js";
 import { dataFlag } from "../common.js";
 import { progress } from "../progress.js";
-import { num, printJson } from "../run.js";
+import { num } from "../args.js";
+import { printJson } from "../run.js";
+import { parseActivationName } from "../../nn/activations.js";
+import { canonicalLossName } from "../../nn/losses.js";
 
 interface CensusFlags {
   arch?: string; activation: string; loss: string; data?: string; seeds: string; firstSeed: string; adam: string; lr: string;
@@ -33,7 +36,7 @@ export function register(program: Command): void {
     .option("--strict", "exit 3 when any seed is not certified")
     .action((f: CensusFlags) => {
       if (!f.arch) throw new InputError("--arch is required (e.g. 1-3-1)");
-      const arch = makeArch(parseWidths(f.arch), f.activation, f.loss);
+      const arch = makeArch(parseWidths(f.arch), parseActivationName(f.activation), canonicalLossName(f.loss));
       const data = dataFlag("--data", f.data);
       if (data.d !== arch.widths[0] || data.k !== arch.widths[arch.widths.length - 1]) {
         throw new InputError(`--data has ${data.d} inputs and ${data.k} outputs but --arch ${f.arch} expects ${arch.widths[0]} and ${arch.widths[arch.widths.length - 1]}`);
