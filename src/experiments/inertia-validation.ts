@@ -40,7 +40,7 @@ export function validateInertiaEstimate(widths: number[], o: { n?: number; trial
   const theta = train(initNet(arch, { seed: 1 }), data, { optimizer: "adam", steps: o.trainSteps ?? 3000, lr: 1e-2 }).net.theta;
   const ev = new Evaluator(arch, data), P = ev.P;
   const op: MatVec = (a, b) => ev.hvp(theta, a, b);
-  const bounds = spectralBounds(op, P, { steps: 40 });
+  const bounds = spectralBounds(op, P);
   const tolerance = (o.relativeTolerance ?? 1e-2) * Math.max(-bounds.lower, bounds.upper);
   let t0 = Date.now();
   const ex = inertiaLdl(ev.hessian(theta), P, { tolerance });

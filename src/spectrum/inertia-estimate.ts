@@ -1,7 +1,7 @@
 import { Rng } from "../util/rng.js";
 import { InputError } from "../util/errors.js";
 import { chebyshevMoments, chebyshevSeries, dampedIndicator, jacksonDamping, seriesFromMoments } from "./chebyshev.js";
-import { lanczos, ritz, type MatVec } from "./lanczos.js";
+import { lanczosEigenpairs, type MatVec } from "./lanczos.js";
 import { meanAndStandardError, studentTQuantile } from "./stats.js";
 
 /**
@@ -104,7 +104,7 @@ export interface InertiaEstimateOptions {
   /** Two-sided confidence of the interval (default 0.95). */
   confidence?: number;
   seed?: number;
-  /** Lanczos steps for the spectral bounds (default 40). */
+  /** Lanczos steps at most for the spectral bounds (default 150; stops when the extreme pairs converge). */
   boundsSteps?: number;
   /** Known spectral enclosure (skips the Lanczos bounds). */
   bounds?: { lower: number; upper: number };
@@ -113,22 +113,19 @@ export interface InertiaEstimateOptions {
 }
 
 /**
- * Spectral enclosure [a, b] of a symmetric operator from `steps` Lanczos steps (random start):
- * the extreme Ritz values widened by their residual bounds |β_m s_{m,i}| and by 1 % of the width
- * (Zhou & Li 2011 use such Lanczos bounds for Chebyshev filters). An estimate, not a proof;
+ * Spectral enclosure [a, b] of a symmetric operator by Lanczos (random start, full
+ * reorthogonalisation) run until the extreme Ritz pairs have converged to 1e-4·‖A‖ or `steps`
+ * (default 150) are spent: a = θ_min − (r_min + δ), b = θ_max + (r_max + δ) with the measured
+ * residuals r = ‖Ay − θy‖ and a margin δ = 1e-3·(θ_max − θ_min). Extreme Ritz values converge
+ * first and from inside (Zhou & Li 2011 use such Lanczos bounds for Chebyshev filters); the margin
+ * matters near λ = 0, where a loose lower bound costs resolution. An estimate, not a proof:
  * `inertiaEstimate` checks it through the moments.
  */
-export function spectralBounds(op: MatVec, P: number, opts: { steps?: number; seed?: number } = {}): { lower: number; upper: number; steps: number } {
-  const v = new Float64Array(P);
-  new Rng((opts.seed ?? 0) ^ 0x5bd1e995).fillNormal(v);
-  const t = lanczos(op, P, Math.min(P, opts.steps ?? 40), v);
-  const r = ritz(t), m = t.m, bm = t.beta[m - 1];
-  let lower = r.values[0] - Math.abs(bm * r.lastComponents[0]);
-  let upper = r.values[m - 1] + Math.abs(bm * r.lastComponents[m - 1]);
-  const margin = 0.01 * Math.max(upper - lower, Math.abs(upper), Math.abs(lower), Number.MIN_VALUE);
-  lower -= margin;
-  upper += margin;
-  return { lower, upper, steps: m };
+export function spectralBounds(op: MatVec, P: number, opts: { steps?: number; seed?: number } = {}): { lower: number; upper: number; steps: number; matvecs: number } {
+  const r = lanczosEigenpairs(op, P, { top: 1, bottom: 1, tol: 1e-4, maxSteps: Math.min(P, opts.steps ?? 150), seed: (opts.seed ?? 0) ^ 0x5bd1e995, checkEvery: 5 });
+  const lo = r.bottom[0] ?? r.top[0], hi = r.top[0] ?? r.bottom[0];
+  const delta = 1e-3 * Math.max(hi.value - lo.value, Math.abs(hi.value), Math.abs(lo.value), Number.MIN_VALUE);
+  return { lower: lo.value - lo.residual - delta, upper: hi.value + hi.residual + delta, steps: r.steps, matvecs: r.matvecs };
 }
 
 /** Rademacher probes v ∈ {±1}^P from a seeded stream. */
