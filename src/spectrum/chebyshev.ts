@@ -99,3 +99,47 @@ export function chebyshevMoments(op: MatVec, P: number, K: number, center: numbe
 function clamp(t: number): number {
   return t < -1 ? -1 : t > 1 ? 1 : t;
 }
+
+/**
+ * A Chebyshev series on the grid t_j = cos(πj/M), j = 0..M (M a power of two > degree):
+ * p_j = Σ_k c_k cos(πjk/M), as a DCT-I through one complex FFT of length 2M (even extension of
+ * the coefficients), O(M log M) instead of O(M·D) by Clenshaw per point.
+ */
+export function seriesOnCosineGrid(c: ArrayLike<number>, M: number): Float64Array {
+  if (M & (M - 1) || M <= c.length - 1) throw new RangeError(`grid size M = ${M} must be a power of two above the degree ${c.length - 1}`);
+  const N = 2 * M, re = new Float64Array(N), im = new Float64Array(N);
+  for (let k = 0; k < c.length; k++) { re[k] = c[k]; if (k > 0) re[N - k] = c[k]; }
+  fftInPlace(re, im);
+  const out = new Float64Array(M + 1);
+  for (let j = 0; j <= M; j++) out[j] = 0.5 * (re[j] + c[0]);
+  return out;
+}
+
+/** Iterative radix-2 Cooley–Tukey FFT (forward, e^{−2πi jk/N}), length a power of two. */
+function fftInPlace(re: Float64Array, im: Float64Array): void {
+  const n = re.length;
+  for (let i = 1, j = 0; i < n; i++) {
+    let bit = n >> 1;
+    for (; j & bit; bit >>= 1) j ^= bit;
+    j ^= bit;
+    if (i < j) {
+      let t = re[i]; re[i] = re[j]; re[j] = t;
+      t = im[i]; im[i] = im[j]; im[j] = t;
+    }
+  }
+  for (let len = 2; len <= n; len <<= 1) {
+    const ang = (-2 * Math.PI) / len, wr = Math.cos(ang), wi = Math.sin(ang), half = len >> 1;
+    for (let i = 0; i < n; i += len) {
+      let cr = 1, ci = 0;
+      for (let k = 0; k < half; k++) {
+        const a = i + k, b = a + half;
+        const xr = re[b] * cr - im[b] * ci, xi = re[b] * ci + im[b] * cr;
+        re[b] = re[a] - xr; im[b] = im[a] - xi;
+        re[a] += xr; im[a] += xi;
+        const ncr = cr * wr - ci * wi;
+        ci = cr * wi + ci * wr;
+        cr = ncr;
+      }
+    }
+  }
+}

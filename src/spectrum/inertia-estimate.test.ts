@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { chebyshevMoments, chebyshevSeries, dampedIndicator } from "./chebyshev.js";
+import { chebyshevMoments, chebyshevSeries, dampedIndicator, seriesOnCosineGrid } from "./chebyshev.js";
 import { estimateFromMoments, inertiaEstimate, spectralBounds, type InertiaEstimate } from "./inertia-estimate.js";
 import { studentTQuantile } from "./stats.js";
 import type { MatVec } from "./lanczos.js";
@@ -77,6 +77,12 @@ test("the Jackson-damped indicator stays in [0, 1] and is close to χ away from 
     if (t < -0.4 || t > 0.5) assert.ok(p < 1e-3, `outside at ${t}: ${p}`);
   }
   assert.ok(min > -1e-12 && max < 1 + 1e-12, `range [${min}, ${max}]`);
+});
+
+test("the FFT grid evaluation of a Chebyshev series equals Clenshaw at every grid point", () => {
+  const c = dampedIndicator(-0.7, 0.1, 300), M = 4096, g = seriesOnCosineGrid(c, M);
+  for (let j = 0; j <= M; j += 7) assert.ok(Math.abs(g[j] - chebyshevSeries(c, Math.cos((Math.PI * j) / M))) < 1e-12, `j = ${j}`);
+  assert.throws(() => seriesOnCosineGrid(c, 200), /power of two above/);
 });
 
 test("designed spectrum with gaps (300 | 1500 | 200): 20 seeded trials, the 95 % intervals hold the counts in ≥ 19", () => {

@@ -1,6 +1,6 @@
 import { Rng } from "../util/rng.js";
 import { InputError } from "../util/errors.js";
-import { chebyshevMoments, chebyshevSeries, dampedIndicator, jacksonDamping, seriesFromMoments } from "./chebyshev.js";
+import { chebyshevMoments, dampedIndicator, jacksonDamping, seriesFromMoments, seriesOnCosineGrid } from "./chebyshev.js";
 import { lanczosEigenpairs, type MatVec } from "./lanczos.js";
 import { meanAndStandardError, studentTQuantile } from "./stats.js";
 
@@ -22,7 +22,7 @@ import { meanAndStandardError, studentTQuantile } from "./stats.js";
  * with SE the sample standard error over the N probes, t the two-sided Student-t quantile with
  * N − 1 degrees of freedom at the requested confidence, and β a bound on the polynomial bias
  * |tr p(A) − n| measured for each boundary s ∈ {−τ, τ} (n₀ adds the two):
- *   the step polynomial's error |p − χ| is evaluated on a fine grid of [−1, 1] (8D points, uniform
+ *   the step polynomial's error |p − χ| is evaluated on a fine grid of [−1, 1] (≥ 8D points by FFT, uniform
  *   in arccos t); for each level ε_1 > ε_2 > … > ε_L (0.3 … 1e-12) the transition band B_l around
  *   s is where that error exceeds ε_l (nested bands); by the layer-cake sum
  *     |tr p(A) − n| ≤ Σ_j |p − χ|(λ_j) ≤ ε_L·P + Σ_l (ε_{l−1} − ε_l)·#(λ ∈ B_l),  ε_0 = max|p − χ|,
@@ -239,12 +239,13 @@ export function estimateFromMoments(
   };
 }
 
-/** θ_j = πj/(G − 1), t_j = cos θ_j with G = 8D + 1 (at least 2049): 16 points per period of T_D. */
-function makeGrid(degree: number): { theta: Float64Array; t: Float64Array } {
-  const G = Math.max(2049, 8 * degree + 1);
-  const theta = new Float64Array(G), t = new Float64Array(G);
-  for (let j = 0; j < G; j++) { theta[j] = (Math.PI * j) / (G - 1); t[j] = Math.cos(theta[j]); }
-  return { theta, t };
+/** θ_j = πj/M, t_j = cos θ_j, j = 0..M, with M the power of two ≥ max(2048, 8D): ≥ 16 points per period of T_D. */
+function makeGrid(degree: number): { theta: Float64Array; t: Float64Array; M: number } {
+  let M = 2048;
+  while (M < 8 * degree) M *= 2;
+  const theta = new Float64Array(M + 1), t = new Float64Array(M + 1);
+  for (let j = 0; j <= M; j++) { theta[j] = (Math.PI * j) / M; t[j] = Math.cos(theta[j]); }
+  return { theta, t, M };
 }
 
 /** Band widenings tried for the counting polynomial q (the smallest resulting bound is kept). */
@@ -270,9 +271,10 @@ function bandGeometry(s: number, step: Float64Array, degree: number, damping: Fl
   const G = grid.t.length, h = Math.PI / (G - 1);
   const err = new Float64Array(G);
   let maxError = 0;
+  const pStep = seriesOnCosineGrid(step, grid.M);
   for (let j = 0; j < G; j++) {
     const chi = grid.theta[j] <= ths ? 1 : 0; // χ_{λ ≥ s} ⇔ t ≥ t_s ⇔ θ ≤ θ_s
-    err[j] = Math.abs(chebyshevSeries(step, grid.t[j]) - chi);
+    err[j] = Math.abs(pStep[j] - chi);
     maxError = Math.max(maxError, err[j]);
   }
   const lam = (th: number): number => c + e * Math.cos(th);
@@ -286,8 +288,9 @@ function bandGeometry(s: number, step: Float64Array, degree: number, damping: Fl
       if (qLoTh - qHiTh >= Math.PI) continue;
       const q = dampedIndicator(Math.cos(qLoTh), Math.cos(qHiTh), degree, damping);
       let qMin = Infinity, qBandMin = Infinity;
+      const qGrid = seriesOnCosineGrid(q, grid.M);
       for (let j = 0; j < G; j++) {
-        const val = chebyshevSeries(q, grid.t[j]);
+        const val = qGrid[j];
         qMin = Math.min(qMin, val);
         if (Math.abs(grid.theta[j] - ths) <= dth) qBandMin = Math.min(qBandMin, val);
       }
