@@ -28,16 +28,18 @@ export interface ValidationRow {
  * Validate `inertiaEstimate` against the exact LDLᵀ inertia (`inertiaLdl`, same τ) on 2-layer
  * tanh nets trained on n random points (3000 Adam steps, as in the unit test): `trials`
  * independent seeded runs share the evaluator and the Lanczos bounds, and the row records how
- * often each interval holds the exact count.
+ * often each interval holds the exact count. `trainSteps: 0, targetScale: 3` gives the untrained
+ * saddle with many negative directions and a spectrum running continuously through ±τ.
  */
-export function validateInertiaEstimate(widths: number[], o: { n?: number; trials?: number; degree?: number; probes?: number; relativeTolerance?: number; trainSteps?: number } = {}): ValidationRow {
+export function validateInertiaEstimate(widths: number[], o: { n?: number; trials?: number; degree?: number; probes?: number; relativeTolerance?: number; trainSteps?: number; targetScale?: number } = {}): ValidationRow & { trainSteps: number } {
   const n = o.n ?? 30, trials = o.trials ?? 20, rng = new Rng(1);
   const x = new Float64Array(n * widths[0]), y = new Float64Array(n * widths[widths.length - 1]);
   rng.fillNormal(x);
-  rng.fillNormal(y);
+  rng.fillNormal(y, o.targetScale ?? 1);
   const data = makeDataset(x, y, { n, d: widths[0], k: widths[widths.length - 1] });
   const arch = makeArch(widths, "tanh", "mse");
-  const theta = train(initNet(arch, { seed: 1 }), data, { optimizer: "adam", steps: o.trainSteps ?? 3000, lr: 1e-2 }).net.theta;
+  const trainSteps = o.trainSteps ?? 3000, init = initNet(arch, { seed: 1 });
+  const theta = trainSteps > 0 ? train(init, data, { optimizer: "adam", steps: trainSteps, lr: 1e-2 }).net.theta : init.theta;
   const ev = new Evaluator(arch, data), P = ev.P;
   const op: MatVec = (a, b) => ev.hvp(theta, a, b);
   const bounds = spectralBounds(op, P);
@@ -60,14 +62,19 @@ export function validateInertiaEstimate(widths: number[], o: { n?: number; trial
     }
   }
   return {
-    widths, parameters: P, tolerance, exact: { neg: ex.neg, zero: ex.zero, pos: ex.pos }, trials, covered, meanHalfWidth: hw, meanAbsError: err,
+    widths, trainSteps, parameters: P, tolerance, exact: { neg: ex.neg, zero: ex.zero, pos: ex.pos }, trials, covered, meanHalfWidth: hw, meanAbsError: err,
     exactSeconds, secondsPerTrial: (Date.now() - t0) / 1000 / trials, matvecsPerTrial: matvecs / trials,
   };
 }
 
-// node dist/experiments/inertia-validation.js [16-110-2 32-150-2 ...]: one JSON line per net (native backend when installed)
+// node dist/experiments/inertia-validation.js [16-110-2 32-150-2:init ...]: one JSON line per net (native backend when
+// installed); ":init" = untrained, targets ×3 (a saddle with n₋ ≈ P/2)
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   useBackend(process.env.EMBEDSCAPE_BACKEND ?? "auto");
   const nets = process.argv.slice(2).length ? process.argv.slice(2) : ["16-110-2", "32-150-2", "50-190-2"];
-  for (const spec of nets) process.stdout.write(JSON.stringify(validateInertiaEstimate(spec.split("-").map(Number))) + "\n");
+  for (const spec of nets) {
+    const [w, mode] = spec.split(":");
+    const opts = mode === "init" ? { trainSteps: 0, targetScale: 3 } : {};
+    process.stdout.write(JSON.stringify(validateInertiaEstimate(w.split("-").map(Number), opts)) + "\n");
+  }
 }
