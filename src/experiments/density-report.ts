@@ -52,7 +52,7 @@ export async function densityReport(r: DensityReportInput): Promise<string> {
   let lo = Infinity, hi = -Infinity, negMass = 0;
   for (let i = 0; i < r.nodes.length; i++) {
     lo = Math.min(lo, r.nodes[i]); hi = Math.max(hi, r.nodes[i]);
-    if (r.nodes[i] < 0) negMass += r.weights[i];
+    if (r.nodes[i] < -sigma) negMass += r.weights[i];
   }
   const order = Array.from(r.nodes.keys()).sort((a, b) => r.weights[b] - r.weights[a]).slice(0, 12);
   const summary = table(["quantity", "value"], [
@@ -62,7 +62,7 @@ export async function densityReport(r: DensityReportInput): Promise<string> {
     ["probes × Lanczos steps", `${r.probes} × ${r.steps} (${r.probes * r.steps} Hessian-vector products, ${fmt(r.seconds)} s)`],
     ["smallest / largest node", `${fmt(lo)} / ${fmt(hi)}`],
     ["smoothing σ", sigma],
-    ["SLQ weight on λ < 0 (× P)", `${fmt(negMass)} (${fmt(negMass * r.parameters)})`],
+    ["SLQ weight on λ < −σ (× P; nodes within σ of 0 cannot be told apart by sign)", `${fmt(negMass)} (${fmt(negMass * r.parameters)})`],
   ]);
   const nodes = table(["node θ", "weight w", "w × P"], order.map((i) => [r.nodes[i], r.weights[i], r.weights[i] * r.parameters]));
   return page(
