@@ -3,7 +3,8 @@ import { densityReport } from "../../experiments/density-report.js";
 import { writeAtomic } from "../../io/files.js";
 import { hessianDensity } from "../../spectrum/hessian.js";
 import { dataFlag, netFlag, outputPathFlag } from "../common.js";
-import { num, printJson } from "../run.js";
+import { num } from "../args.js";
+import { printJson } from "../run.js";
 
 interface DensityFlags { net?: string; data?: string; probes: string; steps: string; seed: string; points: string; sigma?: string; report?: string; json?: boolean }
 

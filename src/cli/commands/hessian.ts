@@ -3,8 +3,9 @@ import { certificate } from "../../optim/refine.js";
 import { hessianInertiaEstimate } from "../../spectrum/hessian.js";
 import type { InertiaEstimate } from "../../spectrum/inertia-estimate.js";
 import { certificateJson, certificateText, dataFlag, netFlag } from "../common.js";
+import { num } from "../args.js";
 import { progress } from "../progress.js";
-import { num, printJson } from "../run.js";
+import { printJson } from "../run.js";
 
 interface HessianFlags {
   net?: string; data?: string; zeroTol?: string; eigenvalues?: boolean; json?: boolean;

@@ -4,7 +4,8 @@ import { hessianExtremes } from "../../spectrum/hessian.js";
 import { InputError } from "../../util/errors.js";
 import { dataFlag, netFlag } from "../common.js";
 import { progress } from "../progress.js";
-import { num, printJson } from "../run.js";
+import { num } from "../args.js";
+import { printJson } from "../run.js";
 
 interface SpectrumFlags { net?: string; data?: string; top: string; bottom: string; maxSteps?: string; tol: string; seed: string; json?: boolean }
 
