@@ -118,3 +118,60 @@ export function unit(d: Float64Array): Float64Array {
   if (!(n > 0)) throw new InputError("direction is the zero vector");
   return d.map((x) => x / n);
 }
+
+/** One axis of a slice, as asked for on the command line. */
+export type DirectionRequest =
+  | { kind: "toward"; target: Float64Array }
+  | { kind: "random"; seed: number; biases?: BiasDirection }
+  | { kind: "hessian"; index: number }
+  | { kind: "family"; embedding: Embedding; narrowTheta: Float64Array; index: number };
+
+/** What an axis turned out to be: its kind, ‖d‖₂ and, where it has one, the Hessian eigenvalue. */
+export interface DirectionInfo {
+  kind: DirectionRequest["kind"];
+  norm: number;
+  eigenvalue?: number;
+  seed?: number;
+  index?: number;
+}
+
+/** A 1-D or 2-D slice through θ0 with its axes described (the `slice` command's result). */
+export interface SliceResult {
+  loss0: number;
+  directions: DirectionInfo[];
+  line?: Slice1d;
+  plane?: Slice2d;
+}
+
+/**
+ * Build the requested axes at θ0 and evaluate R along them: one axis → a line, two → a plane. Hessian and
+ * family axes are unit vectors (their t is a distance in parameter space); random axes keep the filter
+ * normalisation (t = 1 moves every neuron by its own norm); `toward` is θ_B − θ0 (t = 1 reaches B).
+ */
+export function landscapeSlice(arch: Arch, data: Dataset, theta0: Float64Array, axes: DirectionRequest[], ranges: Array<readonly number[]>): SliceResult {
+  if (axes.length < 1 || axes.length > 2 || ranges.length !== axes.length) throw new InputError("a slice has one or two directions, each with its range");
+  let hess: { values: number[]; vectors: Float64Array[] } | null = null;
+  const built = axes.map((a): { d: Float64Array; info: DirectionInfo } => {
+    if (a.kind === "toward") {
+      if (a.target.length !== theta0.length) throw new InputError(`the target net has ${a.target.length} parameters, this one ${theta0.length}`);
+      const d = a.target.map((x, i) => x - theta0[i]);
+      return { d, info: { kind: "toward", norm: norm2(d) } };
+    }
+    if (a.kind === "random") {
+      const d = filterNormalizedDirection(arch, theta0, a.seed, a.biases ?? "zero");
+      return { d, info: { kind: "random", norm: norm2(d), seed: a.seed } };
+    }
+    if (a.kind === "hessian") {
+      const need = Math.max(...axes.map((x) => (x.kind === "hessian" ? x.index + 1 : 1)));
+      hess ??= lowestHessianDirections(arch, data, theta0, need);
+      return { d: hess.vectors[a.index], info: { kind: "hessian", norm: 1, eigenvalue: hess.values[a.index], index: a.index } };
+    }
+    const basis = affineFamilyDirections(a.embedding, a.narrowTheta);
+    if (!(a.index >= 0 && a.index < basis.length)) throw new InputError(`the critical family has ${basis.length} directions; asked for number ${a.index + 1}`);
+    return { d: unit(basis[a.index]), info: { kind: "family", norm: 1, index: a.index } };
+  });
+  const loss0 = new Evaluator(arch, data).loss(theta0);
+  const directions = built.map((b) => b.info);
+  if (built.length === 1) return { loss0, directions, line: slice1d(arch, data, theta0, built[0].d, ranges[0]) };
+  return { loss0, directions, plane: slice2d(arch, data, theta0, built[0].d, built[1].d, ranges[0], ranges[1]) };
+}

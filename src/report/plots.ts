@@ -1,5 +1,6 @@
+import type * as vega from "vega";
 import type { TopLevelSpec } from "vega-lite";
-import { vegaLiteSvg } from "./svg.js";
+import { vegaLiteSvg, vegaSvg } from "./svg.js";
 
 const SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json";
 const NEG = "#2563eb", POS = "#dc2626"; // the papers' colours: blue negative, red positive
@@ -89,4 +90,50 @@ export function fitPlot(
     ],
   };
   return vegaLiteSvg(spec);
+}
+
+/**
+ * Filled contour plot of z(s, t) on a grid (z[j][i] at (s_i, t_j), both axes ascending): Vega's isocontour
+ * transform (d3-contour, marching squares) on the grid, axes in the grid's own units, `levels` nice
+ * thresholds shared over the plot, an optional marked point (e.g. the centre θ0).
+ */
+export function contourPlot(
+  s: readonly number[], t: readonly number[], z: readonly (readonly number[])[],
+  opts: { title?: string; xTitle?: string; yTitle?: string; zTitle?: string; levels?: number; mark?: { x: number; y: number } } = {},
+): Promise<string> {
+  const nx = s.length, ny = t.length;
+  const values: number[] = [];
+  for (let j = ny - 1; j >= 0; j--) for (let i = 0; i < nx; i++) values.push(z[j][i]); // row 0 = top = largest t
+  const ds = (s[nx - 1] - s[0]) / (nx - 1), dt = (t[ny - 1] - t[0]) / (ny - 1);
+  // explicit, evenly spaced thresholds over the data's own range (Vega's default includes zero, which
+  // empties the plot for a narrow range of negative values such as log10 R)
+  let lo = Infinity, hi = -Infinity;
+  for (const v of values) if (Number.isFinite(v)) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
+  const levels = opts.levels ?? 14;
+  const thresholds = hi > lo ? Array.from({ length: levels }, (_, k) => lo + ((hi - lo) * k) / levels) : [lo];
+  const spec: vega.Spec = {
+    $schema: "https://vega.github.io/schema/vega/v6.json",
+    title: opts.title ?? "", width: 360, height: 300, padding: 5,
+    data: [
+      { name: "grid", values: [{ width: nx, height: ny, values }] },
+      { name: "contours", source: "grid", transform: [{ type: "isocontour", scale: { expr: "[width / datum.width, height / datum.height]" }, smooth: true, thresholds }] },
+      { name: "mark", values: opts.mark ? [opts.mark] : [] },
+    ],
+    scales: [
+      // grid point i is the centre of cell i: pad the domain by half a cell so the axes read true
+      { name: "x", type: "linear", domain: [s[0] - ds / 2, s[nx - 1] + ds / 2], range: "width", zero: false, nice: false },
+      { name: "y", type: "linear", domain: [t[0] - dt / 2, t[ny - 1] + dt / 2], range: "height", zero: false, nice: false },
+      { name: "color", type: "linear", domain: { data: "contours", field: "contour.value" }, range: { scheme: "viridis" } },
+    ],
+    axes: [
+      { orient: "bottom", scale: "x", title: opts.xTitle ?? "s" },
+      { orient: "left", scale: "y", title: opts.yTitle ?? "t" },
+    ],
+    legends: [{ fill: "color", title: opts.zTitle ?? "loss", type: "gradient" }],
+    marks: [
+      { type: "shape", from: { data: "contours" }, encode: { enter: { stroke: { value: "#1f2937" }, strokeWidth: { value: 0.4 }, fill: { scale: "color", field: "contour.value" } } }, transform: [{ type: "geoshape", field: "datum.contour" }] },
+      { type: "symbol", from: { data: "mark" }, encode: { enter: { x: { scale: "x", field: "x" }, y: { scale: "y", field: "y" }, shape: { value: "cross" }, size: { value: 120 }, fill: { value: "#dc2626" } } } },
+    ],
+  };
+  return vegaSvg(spec);
 }
