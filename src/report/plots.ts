@@ -18,6 +18,8 @@ export function spectrumPlot(eigenvalues: ArrayLike<number>, tau: number, title 
     sign: Math.abs(l) <= tau ? "zero (|λ| ≤ τ)" : l < 0 ? "negative" : "positive",
     lambda: l,
   }));
+  // explicit log domain with room below the zero marks (drawn at τ/10), so they sit inside the plot, not on its floor
+  const absMax = Math.max(floor * 10, ...values.map((v) => v.abs));
   const spec: TopLevelSpec = {
     $schema: SCHEMA, title, width: 420, height: 240,
     layer: [
@@ -25,8 +27,8 @@ export function spectrumPlot(eigenvalues: ArrayLike<number>, tau: number, title 
         data: { values },
         mark: { type: "point", filled: true, size: 45 },
         encoding: {
-          x: { field: "index", type: "quantitative", title: "index (sorted by |λ|)" },
-          y: { field: "abs", type: "quantitative", scale: { type: "log" }, title: "|λ|" },
+          x: { field: "index", type: "quantitative", title: "index (sorted by |λ|)", scale: { domain: [0, Math.max(1, vals.length) + 1], nice: false } },
+          y: { field: "abs", type: "quantitative", scale: { type: "log", domain: [floor / 4, absMax * 2], nice: false }, title: "|λ| (zeros drawn at τ/10)" },
           color: {
             field: "sign", type: "nominal", title: null,
             scale: { domain: ["negative", "positive", "zero (|λ| ≤ τ)"], range: [NEG, POS, "#6b7280"] },
@@ -50,14 +52,19 @@ export function curvePlot(
   opts: { title?: string; yTitle?: string; xTitle?: string; logX?: boolean; logY?: boolean; width?: number; height?: number } = {},
 ): Promise<string> {
   const values = series.flatMap((s) => s.points.filter((p) => !opts.logY || p.value > 0).map((p) => ({ series: s.name, step: opts.logX ? Math.max(p.step, 1) : p.step, value: p.value })));
+  // the x axis ends where the data end (no "nice" rounding of 2,000 steps up to 10,000)
+  let x0 = Infinity, x1 = -Infinity;
+  for (const v of values) { x0 = Math.min(x0, v.step); x1 = Math.max(x1, v.step); }
+  const xDomain = x1 > x0 ? [x0, x1] : [x0, x0 + 1];
   const spec: TopLevelSpec = {
     $schema: SCHEMA, title: opts.title ?? "", width: opts.width ?? 420, height: opts.height ?? 240,
     data: { values },
     mark: { type: "line", strokeWidth: 1.6 },
     encoding: {
-      x: { field: "step", type: "quantitative", title: opts.xTitle ?? "step", scale: { type: opts.logX ? "log" : "linear" } },
+      x: { field: "step", type: "quantitative", title: opts.xTitle ?? "step", scale: { type: opts.logX ? "log" : "linear", domain: xDomain, nice: false } },
       y: { field: "value", type: "quantitative", title: opts.yTitle ?? "loss", scale: { type: opts.logY === false ? "linear" : "log" } },
-      color: series.length > 1 ? { field: "series", type: "nominal", title: null } : { value: "#1f2937" },
+      // legend entries in the order the series were given (not sorted as strings: m = 1, 2, 3, 30, 200), never truncated
+      color: series.length > 1 ? { field: "series", type: "nominal", title: null, sort: series.map((s) => s.name), legend: { labelLimit: 0 } } : { value: "#1f2937" },
     },
   };
   return vegaLiteSvg(spec);
@@ -79,7 +86,7 @@ export function fitPlot(
         encoding: {
           x: { field: "x", type: "quantitative", title: axes.x ?? "x" },
           y: { field: "y", type: "quantitative", title: axes.y ?? "y" },
-          color: { field: "curve", type: "nominal", title: null },
+          color: { field: "curve", type: "nominal", title: null, sort: curves.map((c) => c.name), legend: { labelLimit: 0 } },
         },
       },
       {
