@@ -20,5 +20,6 @@ export const commandModules: Array<() => Promise<{ register(program: Command): v
   () => import("./condense.js"),
   () => import("./prune.js"),
   () => import("./atlas.js"),
+  () => import("./slice.js"),
   () => import("./doctor.js"),
 ];
