@@ -28,7 +28,7 @@ export function spectrumPlot(eigenvalues: ArrayLike<number>, tau: number, title 
         mark: { type: "point", filled: true, size: 45 },
         encoding: {
           x: { field: "index", type: "quantitative", title: "index (sorted by |λ|)", scale: { domain: [0, Math.max(1, vals.length) + 1], nice: false } },
-          y: { field: "abs", type: "quantitative", scale: { type: "log", domain: [floor / 4, absMax * 2], nice: false }, title: "|λ| (zeros drawn at τ/10)" },
+          y: { field: "abs", type: "quantitative", scale: { type: "log", domain: [floor / 4, absMax * 2], nice: false }, title: "|λ|" },
           color: {
             field: "sign", type: "nominal", title: null,
             scale: { domain: ["negative", "positive", "zero (|λ| ≤ τ)"], range: [NEG, POS, "#6b7280"] },
