@@ -21,5 +21,6 @@ export const commandModules: Array<() => Promise<{ register(program: Command): v
   () => import("./prune.js"),
   () => import("./atlas.js"),
   () => import("./slice.js"),
+  () => import("./explore.js"),
   () => import("./doctor.js"),
 ];
