@@ -14,6 +14,7 @@ import { applyEmbedding } from "../embed/apply.js";
 import { nullEmbedding, oneStepEmbedding } from "../embed/embedding.js";
 import { predictEmbeddingInertia } from "../analysis/predict.js";
 import { initNet, makeArch, createNet, type Net } from "../nn/arch.js";
+import { parseActivationName } from "../nn/activations.js";
 import { Evaluator } from "../nn/evaluator.js";
 import { refineCritical, certificate, type Certificate } from "../optim/refine.js";
 import { train, type TrainPoint, type TrainState } from "../optim/train.js";
@@ -130,7 +131,7 @@ export class ExploreSession {
   /** A PyTorch-default-initialised net of the current settings (seeded). */
   private freshNet(): Net {
     const s = this.settings;
-    const arch = makeArch(s.arch, s.act, s.loss);
+    const arch = makeArch(s.arch, parseActivationName(s.act), s.loss);
     if (s.arch[0] !== this.data.d || s.arch[s.arch.length - 1] !== this.data.k) {
       throw new InputError(`the net ${s.arch.join("-")} does not fit the data (${this.data.d} inputs, ${this.data.k} outputs)`);
     }

@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { serveExplorer, writeExplorer } from "../../explore/serve.js";
-import { num } from "../run.js";
+import { num } from "../args.js";
 
 /** `embedscape explore`: the browser explorer, served on 127.0.0.1 or written as static files. */
 export function register(program: Command): void {
