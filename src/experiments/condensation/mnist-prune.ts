@@ -4,7 +4,7 @@ import { minimize, type OptimizerName, type TrainPoint } from "../../optim/train
 import { curvePlot } from "../../report/plots.js";
 import { esc, figure, fmt, page, table } from "../../report/html.js";
 import { condensation } from "../../prune/condensation.js";
-import { agreementHeatmap, orientationAmplitudePlot, similarityHeatmap } from "./plots.js";
+import { agreementHeatmap, orientationAmplitudePlot, similarityCaption, similarityHeatmap } from "./plots.js";
 import { argmaxRows, pruneNet } from "../../prune/prune-net.js";
 import { getBackend } from "../../linalg/backend.js";
 import { Evaluator } from "../../nn/evaluator.js";
@@ -167,7 +167,7 @@ export async function mnistPruneReport(r: MnistPruneResult): Promise<string> {
   return page("Pruning a wide MNIST net by merging condensed neurons (E6)", lead, [
     { title: "Headline numbers (measured here vs paper)", html: table(["quantity", "this run", "paper"], rows) },
     { title: "Training", html: `<div class="plots">${figure(trainCurve, "Full-batch training loss of the wide net.")}${figure(retrainCurve, "Loss of the merged net while retraining from θ_redu, with the wide net's final loss for reference.")}</div>` },
-    { title: "Condensation of the wide net", html: `<div class="plots">${figure(await similarityHeatmap(c), `Cosine similarity of the normalised incoming weights (incl. bias), neurons ordered by group (${c.effectiveWidth} groups).`)}${figure(await orientationAmplitudePlot(c), "Orientation (angle in the leading principal plane of the orientations) vs amplitude.")}</div>` },
+    { title: "Condensation of the wide net", html: `<div class="plots">${figure(await similarityHeatmap(c), `${similarityCaption(c)} ${c.effectiveWidth} groups.`)}${figure(await orientationAmplitudePlot(c), "Orientation (angle in the leading principal plane of the orientations) vs amplitude.")}</div>` },
     { title: "Prediction agreement", html: figure(await agreementHeatmap(r.agreementMatrix, "held-out digits: wide class vs pruned class"), "Counts of held-out digits by the wide net's and the merged net's argmax class (off-diagonal = disagreement).") },
   ]);
 }

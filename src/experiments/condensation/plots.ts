@@ -50,34 +50,58 @@ export function orientationAmplitudePlot(c: LayerCondensation, title = `layer ${
 }
 
 /**
- * Cosine-similarity heat map, neurons ordered by group (largest groups first, low-amplitude last). Above
- * `maxCells` neurons per side, consecutive neurons in that order are averaged in blocks so the SVG stays small.
+ * Caption of `similarityHeatmap` for this layer, stating what is drawn: the signed cosine r̂_j·r̂_k, or for an odd σ
+ * (sign-symmetric groups, where neurons r and −r are one neuron up to sign) its absolute value |r̂_j·r̂_k|.
  */
-export function similarityHeatmap(c: LayerCondensation, opts: { maxCells?: number; title?: string } = {}): Promise<string> {
+export function similarityCaption(c: LayerCondensation): string {
+  return c.signSymmetric
+    ? "Absolute cosine similarity |r̂ⱼ·r̂ₖ| (σ is odd, so a neuron and its negative are the same neuron up to sign and groups may mix signs), neurons ordered by group: condensed groups appear as dark diagonal blocks."
+    : "Cosine similarity r̂ⱼ·r̂ₖ, neurons ordered by group: condensed groups appear as red diagonal blocks.";
+}
+
+/**
+ * The cells of `similarityHeatmap`: neurons ordered by group (largest first, low-amplitude last), cos (or |cos| for
+ * an odd σ) averaged over block×block squares when the width exceeds `maxCells`.
+ */
+export function similarityCells(c: LayerCondensation, maxCells = 100): { values: Array<{ i: number; j: number; s: number }>; block: number; absolute: boolean } {
   const m = c.width;
   const order: number[] = [];
   for (const g of [...c.groups].sort((a, b) => b.members.length - a.members.length || b.amplitude - a.amplitude)) order.push(...g.members);
   const inOrder = new Set(order);
   for (let j = 0; j < m; j++) if (!inOrder.has(j)) order.push(j);
-  const block = Math.max(1, Math.ceil(m / (opts.maxCells ?? 100)));
+  const abs = c.signSymmetric;
+  const block = Math.max(1, Math.ceil(m / maxCells));
   const cells = Math.ceil(m / block);
   const values: Array<{ i: number; j: number; s: number }> = [];
   for (let bi = 0; bi < cells; bi++) {
     for (let bj = 0; bj < cells; bj++) {
       let s = 0, cnt = 0;
-      for (let p = bi * block; p < Math.min(m, (bi + 1) * block); p++) for (let q = bj * block; q < Math.min(m, (bj + 1) * block); q++) { s += c.similarity[order[p] * m + order[q]]; cnt++; }
+      for (let p = bi * block; p < Math.min(m, (bi + 1) * block); p++) for (let q = bj * block; q < Math.min(m, (bj + 1) * block); q++) { const v = c.similarity[order[p] * m + order[q]]; s += abs ? Math.abs(v) : v; cnt++; }
       values.push({ i: bi, j: bj, s: s / cnt });
     }
   }
+  return { values, block, absolute: abs };
+}
+
+/**
+ * Cosine-similarity heat map, neurons ordered by group (largest groups first, low-amplitude last). For an odd σ
+ * (`signSymmetric`: groups hold r and −r) the absolute cosine |r̂_j·r̂_k| on [0, 1] is drawn, so a sign-mixed group is
+ * one block rather than a checkerboard; otherwise the signed cosine on [−1, 1]. Above `maxCells` neurons per side,
+ * consecutive neurons in that order are averaged in blocks so the SVG stays small.
+ */
+export function similarityHeatmap(c: LayerCondensation, opts: { maxCells?: number; title?: string } = {}): Promise<string> {
+  const { values, block, absolute: abs } = similarityCells(c, opts.maxCells);
   const spec: TopLevelSpec = {
-    $schema: SCHEMA, title: opts.title ?? `layer ${c.layer}: cosine similarity of r̂ (ordered by group${block > 1 ? `, ${block}×${block} blocks averaged` : ""})`,
+    $schema: SCHEMA, title: opts.title ?? `layer ${c.layer}: ${abs ? "|cos|" : "cosine similarity"} of r̂ (ordered by group${block > 1 ? `, ${block}×${block} blocks averaged` : ""})`,
     width: 380, height: 380,
     data: { values },
     mark: { type: "rect" },
     encoding: {
       x: { field: "j", type: "ordinal", axis: null },
       y: { field: "i", type: "ordinal", axis: null },
-      color: { field: "s", type: "quantitative", title: "cos", scale: { domain: [-1, 1], scheme: "redblue", reverse: true } },
+      color: abs
+        ? { field: "s", type: "quantitative", title: "|cos|", scale: { domain: [0, 1], scheme: "greys" } }
+        : { field: "s", type: "quantitative", title: "cos", scale: { domain: [-1, 1], scheme: "redblue", reverse: true } },
     },
     config: { view: { stroke: null } },
   };
