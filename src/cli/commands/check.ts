@@ -6,6 +6,7 @@ import { InputError } from "../../util/errors.js";
 import { dataFlag, netFlag } from "../common.js";
 import { num } from "../args.js";
 import { printJson } from "../run.js";
+import { reportFlag, reportPoint, writePointReport } from "../report-flag.js";
 import { recordedEmbedding } from "./embed.js";
 
 /**
@@ -21,8 +22,10 @@ export function register(program: Command): void {
     .option("--data <spec>", "data: .csv/.json file or spec")
     .option("--allow-shifted-null", "accept null neurons when σ(0) ≠ 0")
     .option("--max-params <n>", "largest (wide) parameter count for the dense Hessian", "3000")
+    .option("--report <file.html>", "write an HTML report: narrow and wide net side by side (outputs, spectra with τ, inertia)")
     .option("--json", "print JSON")
-    .action((f: { narrow?: string; wide?: string; data?: string; json?: boolean; allowShiftedNull?: boolean; maxParams: string }) => {
+    .action(async (f: { report?: string; narrow?: string; wide?: string; data?: string; json?: boolean; allowShiftedNull?: boolean; maxParams: string }) => {
+      const report = reportFlag(f.report);
       const narrow = netFlag("--narrow", f.narrow), wide = netFlag("--wide", f.wide);
       const data = dataFlag("--data", f.data, narrow);
       let e = recordedEmbedding(f.wide!);
@@ -36,7 +39,8 @@ export function register(program: Command): void {
         e = recoverEmbedding(narrow, wide);
         source = "recovered";
       }
-      const r = embeddingReport(narrow, data, e, { allowShiftedNull: f.allowShiftedNull, maxParams: num("--max-params", f.maxParams, { int: true, positive: true }) });
+      const maxParams = num("--max-params", f.maxParams, { int: true, positive: true });
+      const r = embeddingReport(narrow, data, e, { allowShiftedNull: f.allowShiftedNull, maxParams });
       const critical = r.critical;
       const out = {
         critical,
@@ -52,8 +56,29 @@ export function register(program: Command): void {
         embedding: { source, pi: e.pi, beta: e.beta },
         widths: r.widths,
       };
-      if (f.json) { printJson(out); return; }
       const t = (i: { neg: number; zero: number; pos: number } | null): string => (i ? `(${i.neg}, ${i.zero}, ${i.pos})` : "n/a");
+      if (report) {
+        const limit = Math.min(maxParams, 1000);
+        await writePointReport(report, {
+          title: `check: ${r.widths.narrow.join("-")} → ${r.widths.wide.join("-")}`,
+          lead: `Embedding (${source}) of the narrow net into the wide one; ${critical.note ?? "the narrow net is critical"}.`,
+          data,
+          points: [reportPoint("narrow", narrow, data, limit), reportPoint("wide", wide, data, limit)],
+          results: {
+            head: ["quantity", "value"],
+            rows: [
+              ["max |f_wide − f_narrow| (data / probes)", `${r.outputMaxDiff.data.toExponential(2)} / ${r.outputMaxDiff.probe.toExponential(2)}`],
+              ["‖∇R‖ narrow / wide", `${r.gradNorm.narrow.toExponential(3)} / ${r.gradNorm.wide.toExponential(3)}`],
+              ["∇R identity error", r.gradientIdentityError],
+              ["inertia narrow", t(r.inertia.narrow)], ["inertia wide", t(r.inertia.wide)],
+              ["inertia predicted (SPEC §2.9)", t(r.inertia.predicted) + (r.predictionMatches === null ? "" : r.predictionMatches ? " — matches" : " — MISMATCH")],
+              ["irreversible", String(r.irreversible)],
+              ["affine family", `dim ${r.affineFamily.dimension}, rank ${r.affineFamily.rank}, max ‖∇R‖ ${r.affineFamily.maxGradNorm.toExponential(2)}, max |ΔR| ${r.affineFamily.maxLossDiff.toExponential(2)}`],
+            ],
+          },
+        });
+      }
+      if (f.json) { printJson(out); return; }
       process.stdout.write([
         ...(critical.note ? [`WARNING: ${critical.note}`] : []),
         `${r.widths.narrow.join("-")} → ${r.widths.wide.join("-")} (embedding ${source})`,
@@ -65,6 +90,7 @@ export function register(program: Command): void {
         `inertia predicted §2.9   ${t(r.inertia.predicted)}${r.inertia.predictionNote ? ` (${r.inertia.predictionNote})` : ""}${r.predictionMatches === null ? "" : r.predictionMatches ? "  matches" : "  MISMATCH"}`,
         `irreversible             ${r.irreversible}`,
         `affine family            dim ${r.affineFamily.dimension}, rank ${r.affineFamily.rank}, max ‖∇R‖ ${r.affineFamily.maxGradNorm.toExponential(2)}, max |ΔR| ${r.affineFamily.maxLossDiff.toExponential(2)}`,
+        ...(report ? [`report written to ${report}`] : []),
       ].join("\n") + "\n");
     });
 }

@@ -5,6 +5,7 @@ import { InputError } from "../../util/errors.js";
 import { dataFlag, netFlag } from "../common.js";
 import { cosineFlag, num } from "../args.js";
 import { printJson } from "../run.js";
+import { reportFlag, reportPoint, writePointReport } from "../report-flag.js";
 
 /** `embedscape condense`: per-neuron orientation/amplitude, similarity groups and low-amplitude neurons (SPEC §7 E3/E6). */
 export function register(program: Command): void {
@@ -16,17 +17,18 @@ export function register(program: Command): void {
     .option("--threshold <cos>", "cosine threshold of a group (leader grouping)", "0.9")
     .option("--low-amplitude <frac>", "neurons with amplitude ≤ frac·max are low-amplitude", "1e-3")
     .option("--similarity", "include the full similarity matrices in the JSON")
-    .option("--report <file>", "write an HTML report (orientation–amplitude scatter, similarity heat map)")
+    .option("--report <file.html>", "write an HTML report (orientation–amplitude scatter, similarity heat map; with --data also the data and output, spectrum with τ)")
     .option("--json", "print as JSON")
     .action(async (f: { net?: string; data?: string; threshold: string; lowAmplitude: string; similarity?: boolean; report?: string; json?: boolean }) => {
+      const report = reportFlag(f.report);
       const net = netFlag("--net", f.net);
       const threshold = cosineFlag("--threshold", f.threshold);
       const lowAmplitude = num("--low-amplitude", f.lowAmplitude, { min: 0 });
       const layers = condensation(net, { threshold, lowAmplitude });
       if (layers.length === 0) throw new InputError(`the net ${net.arch.widths.join("-")} has no hidden layer`);
       let activity: number[][] | null = null;
-      if (f.data) {
-        const data = dataFlag("--data", f.data, net);
+      const data = f.data ? dataFlag("--data", f.data, net) : undefined;
+      if (data) {
         const { Evaluator } = await import("../../nn/evaluator.js");
         const ev = new Evaluator(net.arch, data);
         activity = layers.map((c) => {
@@ -36,9 +38,17 @@ export function register(program: Command): void {
           return a.map((v) => v / data.n);
         });
       }
-      if (f.report) {
-        const { condensationReport } = await import("../../experiments/condensation/report.js");
-        writeAtomic(f.report, await condensationReport(net, layers));
+      if (report) {
+        const { condensationReport, condensationSection } = await import("../../experiments/condensation/report.js");
+        if (data) {
+          const sections = [];
+          for (const c of layers) sections.push({ title: `Condensation of hidden layer ${c.layer}`, html: await condensationSection(c) });
+          await writePointReport(report, {
+            title: `condense: ${net.arch.widths.join("-")} ${net.arch.activation}`,
+            lead: `Condensation analysis (leader grouping by cosine similarity at ${threshold}, SPEC §7 E3/E6) with the net on its data.`,
+            data, points: [reportPoint("net", net, data)], sections,
+          });
+        } else writeAtomic(report, await condensationReport(net, layers));
       }
       const out = {
         widths: net.arch.widths, activation: net.arch.activation, threshold, lowAmplitudeFraction: lowAmplitude,
@@ -53,6 +63,6 @@ export function register(program: Command): void {
         report: f.report ?? null,
       };
       if (f.json) printJson(out);
-      else process.stdout.write(layers.map((c) => `layer ${c.layer}: width ${c.width} → ${c.effectiveWidth} group(s) at cos ≥ ${threshold} (${c.lowAmplitude.length} low-amplitude neuron(s) left out); largest groups: ${[...c.groups].sort((a, b) => b.members.length - a.members.length).slice(0, 8).map((g) => g.members.length).join(", ")}`).join("\n") + "\n" + (f.report ? `report written to ${f.report}\n` : ""));
+      else process.stdout.write(layers.map((c) => `layer ${c.layer}: width ${c.width} → ${c.effectiveWidth} group(s) at cos ≥ ${threshold} (${c.lowAmplitude.length} low-amplitude neuron(s) left out); largest groups: ${[...c.groups].sort((a, b) => b.members.length - a.members.length).slice(0, 8).map((g) => g.members.length).join(", ")}`).join("\n") + "\n" + (report ? `report written to ${report}\n` : ""));
     });
 }

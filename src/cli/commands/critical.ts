@@ -5,6 +5,7 @@ import { certificateJson, certificateText, dataFlag, netFlag } from "../common.j
 import { progress } from "../progress.js";
 import { num } from "../args.js";
 import { printJson } from "../run.js";
+import { reportFlag, reportPoint, writePointReport } from "../report-flag.js";
 
 /** `embedscape critical`: refine a net to a critical point (minimum or saddle) and print its certificate. */
 export function register(program: Command): void {
@@ -20,8 +21,10 @@ export function register(program: Command): void {
     .option("--zero-tol <tau>", "absolute zero tolerance τ for the inertia (default 100·‖H‖·P·ε)")
     .option("--out <file>", "write the critical point here")
     .option("--eigenvalues", "include the Hessian eigenvalues")
+    .option("--report <file.html>", "write an HTML report: data and output, spectrum with τ, start and critical point")
     .option("--json", "print the certificate as JSON")
-    .action((f: { net?: string; data?: string; tol: string; maxIter: string; embedding: boolean; restarts: string; zeroTol?: string; out?: string; eigenvalues?: boolean; json?: boolean }) => {
+    .action(async (f: { report?: string; net?: string; data?: string; tol: string; maxIter: string; embedding: boolean; restarts: string; zeroTol?: string; out?: string; eigenvalues?: boolean; json?: boolean }) => {
+      const report = reportFlag(f.report);
       const net = netFlag("--net", f.net);
       const data = dataFlag("--data", f.data, net);
       const maxIter = num("--max-iter", f.maxIter, { int: true, min: 0 });
@@ -33,8 +36,17 @@ export function register(program: Command): void {
       });
       bar.stop();
       if (f.out) saveNet(f.out, cert.net);
+      if (report) {
+        await writePointReport(report, {
+          title: `critical: ${net.arch.widths.join("-")} ${net.arch.activation}`,
+          lead: cert.converged ? `Refined to a critical point (${cert.strategy ?? "solver"}, ${cert.iterations} iterations).` : `No critical point was certified: ${cert.reason}.`,
+          data,
+          points: [reportPoint("start", net, data), { label: cert.converged ? "critical point" : "end point", net: cert.net, loss: cert.loss, gradNorm: cert.gradNorm, inertia: cert.inertia, eigenvalues: cert.eigenvalues }],
+          results: { head: ["quantity", "value"], rows: [["converged", String(cert.converged)], ["reason", String(cert.reason)], ["iterations", cert.iterations], ["‖θ − θ_start‖₂", cert.distance ?? "—"], ["relative gradient", cert.relativeGradient ?? "—"]] },
+        });
+      }
       if (f.json) printJson(certificateJson(cert, f.eigenvalues));
-      else process.stdout.write(certificateText(cert) + (f.eigenvalues ? `\neigenvalues ${Array.from(cert.eigenvalues, (l) => l.toExponential(6)).join(" ")}` : "") + (f.out ? `\nwritten to ${f.out}` : "") + "\n");
+      else process.stdout.write(certificateText(cert) + (f.eigenvalues ? `\neigenvalues ${Array.from(cert.eigenvalues, (l) => l.toExponential(6)).join(" ")}` : "") + (f.out ? `\nwritten to ${f.out}` : "") + (report ? `\nreport written to ${report}` : "") + "\n");
       if (!cert.converged) process.exitCode = 3; // ran, but no critical point was certified
     });
 }

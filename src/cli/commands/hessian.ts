@@ -6,9 +6,10 @@ import { certificateJson, certificateText, dataFlag, netFlag } from "../common.j
 import { num } from "../args.js";
 import { progress } from "../progress.js";
 import { printJson } from "../run.js";
+import { reportFlag, writePointReport } from "../report-flag.js";
 
 interface HessianFlags {
-  net?: string; data?: string; zeroTol?: string; eigenvalues?: boolean; json?: boolean;
+  net?: string; data?: string; report?: string; zeroTol?: string; eigenvalues?: boolean; json?: boolean;
   estimate?: boolean; exact?: boolean; degree: string; probes: string; seed: string; confidence: string; relativeTol: string;
 }
 
@@ -32,8 +33,10 @@ export function register(program: Command): void {
     .option("--seed <n>", "with --estimate: seed of the probes", "0")
     .option("--confidence <c>", "with --estimate: two-sided confidence of the intervals", "0.95")
     .option("--relative-tol <r>", "with --estimate and no --zero-tol: τ = r·‖H‖ (‖H‖ from the Lanczos bounds)", "1e-3")
+    .option("--report <file.html>", "write an HTML report: data and output, spectrum with τ, inertia (and the estimate's intervals)")
     .option("--json", "print JSON")
-    .action((f: HessianFlags) => {
+    .action(async (f: HessianFlags) => {
+      const report = reportFlag(f.report);
       const net = netFlag("--net", f.net);
       const data = dataFlag("--data", f.data, net);
       const tolerance = f.zeroTol === undefined ? undefined : num("--zero-tol", f.zeroTol, { min: 0 });
@@ -52,6 +55,20 @@ export function register(program: Command): void {
         seconds = (Date.now() - t0) / 1000;
       }
       const c = !f.estimate || f.exact ? certificate(net, data, { tolerance: tolerance ?? (f.estimate ? est?.estimate.tolerance : undefined) }) : undefined;
+      if (report) {
+        const e = est?.estimate;
+        await writePointReport(report, {
+          title: `hessian: ${net.arch.widths.join("-")} ${net.arch.activation}`,
+          lead: c ? `Exact dense Hessian over P = ${net.theta.length} parameters.` : `Matrix-free inertia estimate over P = ${net.theta.length} parameters (no dense Hessian).`,
+          data,
+          points: [c ? { label: "net", net, loss: c.loss, gradNorm: c.gradNorm, inertia: c.inertia, eigenvalues: c.eigenvalues } : { label: "net", net, loss: est!.loss, gradNorm: est!.gradNorm }],
+          results: e ? {
+            head: ["count", "estimate", `${Math.round(100 * e.confidence)} % interval`, "t·SE", "bias bound"],
+            rows: (["neg", "zero", "pos"] as const).map((k) => [k === "neg" ? "n₋" : k === "zero" ? "n₀" : "n₊", e[k].estimate, `[${e[k].interval[0]}, ${e[k].interval[1]}]`, e.quantile * e[k].standardError, e[k].bias]),
+          } : undefined,
+          notes: e ? [`Estimate: degree ${e.degree}, ${e.probes} Rademacher probes, τ = ${e.tolerance.toExponential(3)}, ${e.matvecs} Hessian-vector products.`] : [],
+        });
+      }
       if (f.json) {
         const j: Record<string, unknown> = c ? certificateJson(c, f.eigenvalues) : { loss: est?.loss, gradNorm: est?.gradNorm, parameters: est?.parameters, tolerance: est?.estimate.tolerance };
         delete j.iterations; delete j.converged; delete j.reason;
@@ -65,6 +82,7 @@ export function register(program: Command): void {
           process.stdout.write(`loss        ${est.loss.toPrecision(15)}\n‖∇R‖₂       ${est.gradNorm.toExponential(3)}\n`);
         }
         if (est) process.stdout.write(estimateText(est.estimate, est.parameters, seconds) + "\n");
+        if (report) process.stdout.write(`report written to ${report}\n`);
       }
     });
 }

@@ -9,9 +9,10 @@ import { criticalityStatus } from "../../analysis/criticality.js";
 import { dataFlag, netFlag } from "../common.js";
 import { num, realList } from "../args.js";
 import { printJson } from "../run.js";
+import { reportFlag, reportPoint, writePointReport } from "../report-flag.js";
 
 interface LiftFlags {
-  net?: string; data?: string; after?: string; width?: string; margin: string; A?: string; c?: string; pieces?: string;
+  report?: string; net?: string; data?: string; after?: string; width?: string; margin: string; A?: string; c?: string; pieces?: string;
   approximate?: boolean; scale: string; inertia?: boolean; out?: string; json?: boolean;
 }
 
@@ -37,8 +38,10 @@ export function register(program: Command): void {
     .option("--scale <s>", "scale of the near-identity insertion", "1e-3")
     .option("--inertia", "also compute the Hessian inertia before and after (dense; default when the deep net has ≤ 800 parameters)")
     .option("--out <file>", "where to write the deeper net")
+    .option("--report <file.html>", "write an HTML report: shallower and deeper net side by side (outputs, spectra with τ, inertia)")
     .option("--json", "print the result as JSON")
-    .action((f: LiftFlags) => {
+    .action(async (f: LiftFlags) => {
+      const report = reportFlag(f.report);
       const net = netFlag("--net", f.net);
       const data = dataFlag("--data", f.data, net);
       if (f.after === undefined) throw new InputError("--after is required (layer index q after which to insert)");
@@ -52,8 +55,16 @@ export function register(program: Command): void {
         if (f.out) saveNet(f.out, r.net);
         const critical = criticalityStatus(r.gradNormShallow, "the shallower net", "the insertion cannot produce a critical deeper net from it; the ‖∇R‖ comparison below is about a non-critical point.");
         const res = { critical, approximate: true, exact: false, widths: r.net.arch.widths, after, width, scale: r.scale, outputErrorTrain: r.outputErrorTrain, outputErrorBeyond: r.outputErrorBeyond, lossShallow: r.lossShallow, lossDeep: r.lossDeep, gradNormShallow: r.gradNormShallow, gradNormDeep: r.gradNormDeep, out: f.out ?? null };
+        if (report) {
+          await writePointReport(report, {
+            title: `lift (approximate): ${net.arch.widths.join("-")} → ${res.widths.join("-")}`,
+            lead: `APPROXIMATE near-identity insertion after layer ${after} (${act.name} has no affine piece); errors measured.`,
+            data, points: [reportPoint("shallower", net, data), reportPoint("deeper", r.net, data)],
+            results: { head: ["quantity", "value"], rows: [["max |Δf| on data", res.outputErrorTrain], ["max |Δf| beyond", res.outputErrorBeyond], ["R shallow → deep", `${res.lossShallow} → ${res.lossDeep}`]] },
+          });
+        }
         if (f.json) printJson(res);
-        else process.stdout.write(`${critical.note ? `WARNING: ${critical.note}\n` : ""}APPROXIMATE near-identity insertion (${act.name} has no affine piece): ${res.widths.join("-")}\nmax |Δf| on data ${res.outputErrorTrain.toExponential(3)}, beyond ${res.outputErrorBeyond.toExponential(3)}\nR ${res.lossShallow} → ${res.lossDeep}; ‖∇R‖ ${res.gradNormShallow.toExponential(3)} → ${res.gradNormDeep.toExponential(3)}\n${f.out ? `written to ${f.out}\n` : ""}`);
+        else process.stdout.write(`${report ? `report written to ${report}\n` : ""}${critical.note ? `WARNING: ${critical.note}\n` : ""}APPROXIMATE near-identity insertion (${act.name} has no affine piece): ${res.widths.join("-")}\nmax |Δf| on data ${res.outputErrorTrain.toExponential(3)}, beyond ${res.outputErrorBeyond.toExponential(3)}\nR ${res.lossShallow} → ${res.lossDeep}; ‖∇R‖ ${res.gradNormShallow.toExponential(3)} → ${res.gradNormDeep.toExponential(3)}\n${f.out ? `written to ${f.out}\n` : ""}`);
         return;
       }
       const lift = liftNet(net, data, {
@@ -74,6 +85,24 @@ export function register(program: Command): void {
         liftedSet: { dimension: dim.dimension, parameters: dim.parameters, equalityConstraints: dim.constraints, constraintRank: dim.constraintRank, collapseSurjective: dim.collapseSurjective, strictInequalities: dim.inequalities(data.n) },
         checks: chk, out: f.out ?? null,
       };
+      if (report) {
+        const limit = withInertia ? Infinity : 0;
+        await writePointReport(report, {
+          title: `lift: ${net.arch.widths.join("-")} → ${lift.net.arch.widths.join("-")}`,
+          lead: `Critical lifting: a width-${width} layer inserted after layer ${after}, affine on the data with margin ${lift.margin.toPrecision(6)} to the kinks.`,
+          data, points: [reportPoint("shallower", net, data, limit), reportPoint("deeper", lift.net, data, limit)],
+          results: {
+            head: ["quantity", "value"],
+            rows: [
+              ["max |Δf| on data", chk.outputDiffTrain], [`max |Δf| on ${chk.probeCount} probes beyond`, chk.outputDiffBeyond],
+              ["‖∇R‖ shallow → deep", `${chk.gradNormShallow.toExponential(3)} → ${chk.gradNormDeep.toExponential(3)}`],
+              ["affine beyond the data", lift.holdsEverywhere ? "yes (every input)" : "only guaranteed on the data"],
+              ["lifted set dimension", dim.dimension],
+            ],
+          },
+          notes: withInertia ? [] : ["Inertia not computed (pass --inertia)."],
+        });
+      }
       if (f.json) printJson(res);
       else {
         const c = chk as Partial<ReturnType<typeof checkLift>> & ReturnType<typeof checkLiftOutputs>;
@@ -86,6 +115,7 @@ export function register(program: Command): void {
           c.inertiaShallow && c.inertiaDeep ? `inertia (${c.inertiaShallow.neg}, ${c.inertiaShallow.zero}, ${c.inertiaShallow.pos}) → (${c.inertiaDeep.neg}, ${c.inertiaDeep.zero}, ${c.inertiaDeep.pos})` : "inertia not computed (use --inertia)",
           `lifted set: dimension ${dim.dimension} (${dim.parameters} new parameters, ${dim.constraintRank} independent equations, ${dim.inequalities(data.n)} strict inequalities)`,
           ...(f.out ? [`written to ${f.out}`] : []),
+          ...(report ? [`report written to ${report}`] : []),
         ].join("\n") + "\n");
       }
     });

@@ -6,6 +6,7 @@ import { dataFlag, netFlag } from "../common.js";
 import { progress } from "../progress.js";
 import { cosineFlag, num } from "../args.js";
 import { printJson } from "../run.js";
+import { reportFlag, reportPoint, writePointReport } from "../report-flag.js";
 
 /** `embedscape prune`: merge condensed neurons (inverse of width embeddings, SPEC §10 item 3) and report the change. */
 export function register(program: Command): void {
@@ -21,8 +22,10 @@ export function register(program: Command): void {
     .option("--retrain <steps>", "Adam steps on the pruned net afterwards", "0")
     .option("--lr <rate>", "retraining learning rate", "1e-3")
     .option("--out <file>", "where to write the pruned net (.json)")
+    .option("--report <file.html>", "write an HTML report: wide and pruned net side by side (outputs, spectra with τ, inertia, merges)")
     .option("--json", "print as JSON")
-    .action((f: { net?: string; data?: string; threshold: string; lowAmplitude: string; refit: string; polish?: boolean; retrain: string; lr: string; out?: string; json?: boolean }) => {
+    .action(async (f: { report?: string; net?: string; data?: string; threshold: string; lowAmplitude: string; refit: string; polish?: boolean; retrain: string; lr: string; out?: string; json?: boolean }) => {
+      const report = reportFlag(f.report);
       const net = netFlag("--net", f.net);
       const data = dataFlag("--data", f.data, net);
       const threshold = cosineFlag("--threshold", f.threshold);
@@ -47,6 +50,19 @@ export function register(program: Command): void {
         threshold, refit: r.refit, polish: r.polish, retrain: r.retrainHistory ? { steps, finalLoss: r.retrainHistory[r.retrainHistory.length - 1].loss } : null,
         out: f.out ?? null,
       };
+      if (report) {
+        await writePointReport(report, {
+          title: `prune: ${r.widthsBefore.join("-")} → ${r.widthsAfter.join("-")}`,
+          lead: `Merged condensed neurons at cosine ≥ ${threshold} (refit ${r.refit}${r.polish ? ", polished" : ""}${steps ? `, ${steps} retraining steps` : ""}).`,
+          data,
+          points: [reportPoint(`wide (width ${r.widthBefore})`, net, data), reportPoint(`pruned (width ${r.widthAfter})`, r.net, data)],
+          results: {
+            head: ["layer", "width before", "width after", "null dropped", "constant folded", "duplicates merged", "direction merged", "low amplitude dropped"],
+            rows: r.layers.map((s) => [s.layer, s.widthBefore, s.widthAfter, s.nullDropped, s.constantFolded, s.duplicatesMerged, s.directionMerged, s.lowAmplitudeDropped]),
+          },
+          notes: [`max |f_pruned − f| on the training data ${r.outputMaxDiff.toExponential(3)}; loss ${r.lossBefore} → ${r.lossAfter}.`, ...r.warnings.map((w) => `Warning: ${w}`)],
+        });
+      }
       if (f.json) printJson(res);
       else process.stdout.write([
         `width ${r.widthsBefore.join("-")} → ${r.widthsAfter.join("-")} (hidden ${r.widthBefore} → ${r.widthAfter})`,
@@ -57,6 +73,7 @@ export function register(program: Command): void {
           : `prediction agreement (argmax): ${(100 * r.agreement).toFixed(2)} % on ${r.agreementHeldOut !== null ? "held-out" : "training"} data`,
         ...r.warnings.map((w) => `WARNING: ${w}`),
         ...(f.out ? [`written to ${f.out}`] : []),
+        ...(report ? [`report written to ${report}`] : []),
       ].join("\n") + "\n");
     });
 }

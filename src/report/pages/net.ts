@@ -56,9 +56,9 @@ async function outputFigure(data: Dataset, points: PointSummary[]): Promise<stri
  * The `--report` page of the point commands (`critical`, `hessian`, `check`, `truly-bad`, `prune`, `condense`,
  * `lift`): the demo's figures for the user's own net — the data and the output function, the Hessian spectrum with
  * the zero line τ, the inertia table — for one point or a before/after pair (e.g. narrow and wide, wide and pruned),
- * plus the command's own table of results.
+ * plus the command's own sections (e.g. condense's orientation–amplitude scatter) and table of results.
  */
-export async function pointReport(opts: { title: string; lead: string; data: Dataset; points: PointSummary[]; results?: { head: string[]; rows: Array<Array<string | number>> }; notes?: string[] }): Promise<string> {
+export async function pointReport(opts: { title: string; lead: string; data: Dataset; points: PointSummary[]; results?: { head: string[]; rows: Array<Array<string | number>> }; notes?: string[]; sections?: Section[] }): Promise<string> {
   const { data, points } = opts;
   const sections: Section[] = [];
   const critical = points.map((p) => (p.gradNorm <= 1e-10 ? "critical" : `not critical: ‖∇R‖₂ = ${fmt(p.gradNorm)}`));
@@ -77,6 +77,7 @@ export async function pointReport(opts: { title: string; lead: string; data: Dat
     const figs = await Promise.all(spectra.map(async (p) => figure(await spectrumPlot(p.eigenvalues!, p.inertia!.tolerance, `Hessian spectrum — ${p.label}`), `${p.eigenvalues!.length} eigenvalues, |λ| sorted, blue negative, red positive, grey zero (|λ| ≤ τ = ${fmt(p.inertia!.tolerance)}, dashed).`)));
     sections.push({ title: "Hessian spectrum", html: `<div class="plots">${figs.join("")}</div>` });
   }
+  if (opts.sections) sections.push(...opts.sections);
   if (opts.results) sections.push({ title: "Results", html: table(opts.results.head, opts.results.rows) });
   if (opts.notes?.length) sections.push({ title: "Notes", html: opts.notes.map((n) => `<p>${esc(n)}</p>`).join("") });
   return page(opts.title, esc(opts.lead), sections);
