@@ -95,6 +95,6 @@ export function recoverEmbedding(narrow: Net, wide: Net, tol = 1e-9): Embedding 
   const rebuilt = embedVector(e, narrow.theta);
   let diff = 0;
   for (let i = 0; i < rebuilt.length; i++) diff = Math.max(diff, Math.abs(rebuilt[i] - wide.theta[i]));
-  if (diff > eps) throw new InputError(`the wide net is not T_{π,β} of the narrow net (best match differs by ${diff.toExponential(2)} in θ)`);
+  if (diff > eps) throw new InputError(`the wide net is not T(π, β) of the narrow net (best match differs by ${diff.toExponential(2)} in θ)`);
   return e;
 }

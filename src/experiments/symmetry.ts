@@ -42,7 +42,7 @@ export async function symmetryCountsReport(o: CountsReportOptions): Promise<{ ht
   for (const r of o.rStars) {
     for (let h = 0; h <= o.hMax; h++) {
       values.push({ h, rStar: `r* = ${r}`, quantity: `${tName}(r*, r*+h) minima`, log10: log10Big(T(r, r + h)) });
-      values.push({ h, rStar: `r* = ${r}`, quantity: "Σ_{r<r*} G(r, r*+h) saddles", log10: log10Big(countGBelow(r, r + h)) });
+      values.push({ h, rStar: `r* = ${r}`, quantity: "Σ(r<r*) G(r, r*+h) saddles", log10: log10Big(countGBelow(r, r + h)) });
     }
   }
   const marks = crossovers.filter((c) => c.h <= o.hMax).map((c) => ({ h: c.h, rStar: `r* = ${c.rStar}`, log10: log10Big(T(c.rStar, c.rStar + c.h)) }));
@@ -78,7 +78,7 @@ export async function symmetryCountsReport(o: CountsReportOptions): Promise<{ ht
         data: { values: ratios }, mark: { type: "line", point: true },
         encoding: {
           x: { field: "h", type: "quantitative", title: "extra width h = m − r*" },
-          y: { field: "log10", type: "quantitative", title: `log₁₀ ${tName}(r*, r*+h) − log₁₀ Σ_{r<r*} G(r, r*+h)` },
+          y: { field: "log10", type: "quantitative", title: `log₁₀ ${tName}(r*, r*+h) − log₁₀ Σ(r<r*) G(r, r*+h)` },
           color: { field: "rStar", type: "nominal", title: null, sort: order },
         },
       },
@@ -103,8 +103,8 @@ export async function symmetryCountsReport(o: CountsReportOptions): Promise<{ ht
 (Şimşek et al. 2021; SPEC §5.3): ${esc(tName)}(r*, m) = ${o.bell ? "Σ_k C(m,k)·r*!·S(m−k,r*)·B_k" : "r*!·S(m+1, r*+1)"} global-minimum subspaces and
 G(r, m) = r!·S(m, r) symmetry-induced saddle subspaces from each narrower width r.`,
     [
-      { title: "Minima vs saddles as the net widens", html: `<div class="plots">${figure(svg, `Solid/dashed: ${esc(tName)}(r*, r*+h) and Σ_{r&lt;r*} G(r, r*+h) for each r*; diamonds: the crossover h (first h where minima outnumber saddles).`)}${figure(ratioSvg, "The same as a ratio: saddle subspaces dominate below the dashed line (small h), global-minimum subspaces above it.")}</div>` },
-      { title: "Crossover", html: table(["r*", "crossover h (Σ_{r<r*} G)", "h (G(r*−1) only)", "m = r*+h", `${tName}(r*, m)`, "Σ_{r<r*} G(r, m)"], crossRows) },
+      { title: "Minima vs saddles as the net widens", html: `<div class="plots">${figure(svg, `Solid/dashed: ${esc(tName)}(r*, r*+h) and Σ(r&lt;r*) G(r, r*+h) for each r*; diamonds: the crossover h (first h where minima outnumber saddles).`)}${figure(ratioSvg, "The same as a ratio: saddle subspaces dominate below the dashed line (small h), global-minimum subspaces above it.")}</div>` },
+      { title: "Crossover", html: table(["r*", "crossover h (Σ(r<r*) G)", "h (G(r*−1) only)", "m = r*+h", `${tName}(r*, m)`, "Σ(r<r*) G(r, m)"], crossRows) },
       { title: `${tName}(r*, m)`, html: table(head, grid(T)) },
       { title: "G(r, m)", html: table(head, grid(countG)) },
       { title: "Large arguments stay exact", html: table(["count", "digits", "value"], big) },
@@ -226,7 +226,7 @@ hidden layer ${o.layer}; the piecewise-linear path of SPEC §5.4 swaps neurons $
 /** `reproduce symmetry-counts` (SPEC §5.3). */
 export const symmetryCountsReproduction: Reproduction = {
   name: "symmetry-counts",
-  description: "SPEC §5.3: global-minimum subspaces T(r*, r*+h) vs saddle subspaces Σ_{r<r*} G(r, r*+h), crossover, tables",
+  description: "SPEC §5.3: global-minimum subspaces T(r*, r*+h) vs saddle subspaces Σ(r<r*) G(r, r*+h), crossover, tables",
   options: [
     { flags: "--r <list>", description: "minimal widths r* to plot", default: "3,5,8,10,15,20", parse: { kind: "range", min: 2, max: 200 } },
     { flags: "--h-max <n>", description: "largest extra width h", default: "30", parse: { kind: "int", min: 1, max: 500 } },

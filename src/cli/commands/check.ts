@@ -18,7 +18,7 @@ export function register(program: Command): void {
     .command("check")
     .description("check an embedding: output preservation, ‖∇R‖ narrow/wide, inertia measured and predicted (SPEC §2.9), irreversibility")
     .option("--narrow <file>", "narrow net")
-    .option("--wide <file>", "wide net (from `embed`, or any T_{π,β} of the narrow net)")
+    .option("--wide <file>", "wide net (from `embed`, or any T(π, β) of the narrow net)")
     .option("--data <spec>", "data: .csv/.json file or spec")
     .option("--allow-shifted-null", "accept null neurons when σ(0) ≠ 0")
     .option("--max-params <n>", "largest (wide) parameter count for the dense Hessian", "3000")

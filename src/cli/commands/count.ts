@@ -85,7 +85,7 @@ export function register(program: Command): void {
 
   count
     .command("crossover")
-    .description("first h with Σ_{r<r*} G(r, r*+h) < T(r*, r*+h), and with G(r*−1, r*+h) < T (SPEC §5.3)")
+    .description("first h with Σ(r<r*) G(r, r*+h) < T(r*, r*+h), and with G(r*−1, r*+h) < T (SPEC §5.3)")
     .option("--r <range>", "minimal widths r*", "3,5,8,10,15,20,30,50")
     .option("--bell", "use T_Bell")
     .option("--json", "print JSON")

@@ -176,7 +176,7 @@ function nonSurjectiveCase(steps: number): CaseResult {
   const In1 = inertiaOf(lift.net, data);
   const dP = lift.net.theta.length - shallow.theta.length;
   return {
-    name: "non-surjective (m′ = 1 < m_q = 2, m_{q+1} = 2)",
+    name: "non-surjective (m′ = 1 < m_q = 2, m_(q+1) = 2)",
     description: `inverse-designed critical point of a 1-2-2 ReLU net with rank-1 W^[2]; a width-1 layer inserted after layer 1 (J_Coll not surjective; P grows by ${dP})`,
     inertiaShallow: In0, inertiaDeep: In1, minFirst: null, negativeCurvature: null, lossShallow: RA, lossAfterEscape: escape(lift.net, data, null, steps),
     verdict: In1[0] <= In0[0]

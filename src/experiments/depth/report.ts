@@ -86,14 +86,14 @@ ${table(["scale s", "max|Δf| on S", "max|Δf| beyond", "ΔR", "‖∇R‖ shall
   const shr0 = liftedRegionBySize(big.x, big.n, 1, relu.affinePieces[1], sizes, { samples: quick ? 4000 : 40000 });
   summary.shrinking = { afterLayer1: shr1, afterInput: shr0 };
   const shrinkSvg = await vegaLiteSvg({
-    width: 420, height: 240, title: "Feasible fraction of (a, c) ∈ [−1,1]^{m_q+1} for one inserted ReLU neuron",
+    width: 420, height: 240, title: "Feasible fraction of (a, c) ∈ [−1, 1]^k, k = m_q + 1, for one inserted ReLU neuron",
     data: { values: [...shr1.map((r) => ({ n: r.n, frac: r.feasibleFraction, where: "after hidden layer 1 (q = 1)" })), ...shr0.map((r) => ({ n: r.n, frac: r.feasibleFraction, where: "after the input (q = 0)" }))] },
     mark: { type: "line", point: true },
     encoding: { x: { field: "n", type: "quantitative", scale: { type: "log", base: 2 }, title: "training inputs n" }, y: { field: "frac", type: "quantitative", title: "feasible fraction" }, color: { field: "where", type: "nominal" } },
   });
   sections.push({
     title: "More data shrinks the lifted region (SPEC §4.2 item 5)",
-    html: `<p>Condition (iii) is n·m′ strict half-space constraints on (A, c), separate per inserted neuron. For fixture E's θ and nested input sets (uniform in [−2, 2]), the fraction of ${quick ? 4000 : 40000} fixed random (a, c) ∈ [−1,1]^{m_q+1} satisfying all constraints, and the best sampled margin, are:</p>
+    html: `<p>Condition (iii) is n·m′ strict half-space constraints on (A, c), separate per inserted neuron. For fixture E's θ and nested input sets (uniform in [−2, 2]), the fraction of ${quick ? 4000 : 40000} fixed random (a, c) ∈ [−1, 1]^k (k = m_q + 1) satisfying all constraints, and the best sampled margin, are:</p>
 <div class="plots">${figure(shrinkSvg, "Nested data sets, the same samples: the feasible set can only shrink as inputs are added.")}</div>
 ${table(["n", "fraction (q = 1)", "± s.e.", "best margin (q = 1)", "fraction (q = 0)", "best margin (q = 0)"], shr1.map((r, i) => [r.n, r.feasibleFraction, r.stdError, r.bestMargin, shr0[i].feasibleFraction, shr0[i].bestMargin]))}`,
   });
