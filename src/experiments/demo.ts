@@ -30,13 +30,26 @@ export async function embeddingStory(net: Net, data: Dataset): Promise<Embedding
   const kind = r.inertia.neg === 0 ? (r.inertia.zero === 0 ? "strict local minimum" : "critical point with H ⪰ 0") : "strict saddle";
   let summary = `${r.critical.note ? `WARNING: ${r.critical.note} ` : ""}${net.arch.widths.join("-")} ${kind} ${t(r.inertia)}`;
   if (!w) summary += " → no witness: every applicable necessary condition N0–N3 holds (possibly truly bad)";
-  else if (w.kind === "identity") summary += " is already a strict saddle";
+  else if (w.kind === "identity") summary += r.inertia.neg > 0 ? ": a negative eigenvalue already, no embedding needed" : " (identity witness)";
   else {
     const how = w.kind === "split" ? `split neuron ${w.neuron} of layer ${w.layer} with α = ${w.alpha}` : `add a null neuron to layer ${w.layer}`;
     const wideW = w.embedding ? [w.embedding.narrow[0], ...w.embedding.pi.map((p) => p.length), w.embedding.narrow[w.embedding.narrow.length - 1]].join("-") : "";
     summary += ` → ${how} → ${wideW} ${w.measured.neg > 0 ? "strict saddle" : "no negative eigenvalue"} ${t(w.measured)} (predicted ${t(w.predicted)}; most negative eigenvalue ${w.eigenvalue.toExponential(3)})`;
   }
   return { narrowInertia: r.inertia, narrowGradNorm: r.gradNorm, wideInertia: w ? w.measured : null, witness: w, summary };
+}
+
+/**
+ * The heading of the demo's embedding section, following the measured inertias (SPEC §1.4): a narrow point with a
+ * negative eigenvalue is already a saddle (no embedding needed); otherwise what the witness embedding measured.
+ */
+export function storyTitle(story: Pick<EmbeddingStory, "narrowInertia" | "wideInertia" | "witness">): string {
+  const n = story.narrowInertia;
+  if (n.neg > 0) return `Embedding: the narrow point is already a strict saddle (n₋ = ${n.neg}), no wider net needed`;
+  const what = n.zero === 0 ? "the narrow minimum" : "the narrow critical point (H ⪰ 0, degenerate)";
+  if (!story.witness) return `Embedding: no witness — ${what} passes every applicable necessary condition (possibly truly bad)`;
+  if (story.wideInertia && story.wideInertia.neg > 0) return `Embedding: ${what} is a strict saddle of a wider net`;
+  return `Embedding: ${what} in a wider net shows no negative eigenvalue`;
 }
 
 export interface DemoOptions {
@@ -70,7 +83,7 @@ export async function runDemo(opts: DemoOptions): Promise<{ html: string }> {
   log(opts.certificateText(cert).replace(/^/gm, "   "));
   const kind = cert.inertia.neg > 0 ? "a strict saddle" : cert.inertia.zero > 0 ? "a degenerate critical point (flat directions)" : "a strict local minimum";
   log(`   ⇒ ${kind}`);
-  // 4. the Embedding Principle: the same function in a wider net, where this point is a strict saddle
+  // 4. the Embedding Principle: the same function in a wider net, where a minimum can become a strict saddle
   const { applyEmbedding } = await import("../embed/apply.js");
   const { embeddingFromJson } = await import("../embed/embedding.js");
   const { Evaluator } = await import("../nn/evaluator.js");
@@ -91,8 +104,8 @@ export async function runDemo(opts: DemoOptions): Promise<{ html: string }> {
     storyHtml += table(["net", "widths", "‖∇R‖₂", "inertia (n₋, n₀, n₊)", "predicted by SPEC §2.9"], [
       ["narrow (refined)", cert.net.arch.widths.join("-"), cert.gradNorm.toExponential(2), `(${cert.inertia.neg}, ${cert.inertia.zero}, ${cert.inertia.pos})`, "—"],
       ["wide (witness embedding)", wide.arch.widths.join("-"), wideCert.gradNorm.toExponential(2), `(${w.measured.neg}, ${w.measured.zero}, ${w.measured.pos})`, `(${w.predicted.neg}, ${w.predicted.zero}, ${w.predicted.pos})`],
-    ]) + `<div class="plots">${figure(await spectrumPlot(wideCert.eigenvalues, wideCert.inertia.tolerance, "wide-net Hessian spectrum"), "The embedded point's spectrum: one eigenvalue turned negative (blue), one became zero (the free split ratio).")}
-${figure(await fitPlot([], [{ name: "R(θ + t·d) − R(θ)", points: along }, { name: "½λt²", points: fixed }], "loss along the witness direction d", { x: "t", y: "ΔR" }), "Moving along the negative-curvature eigenvector lowers the loss on both sides: the narrow minimum is a strict saddle of the wider net.")}</div>`;
+    ]) + `<div class="plots">${figure(await spectrumPlot(wideCert.eigenvalues, wideCert.inertia.tolerance, "wide-net Hessian spectrum"), w.measured.neg > cert.inertia.neg ? `The embedded point's spectrum: ${w.measured.neg - cert.inertia.neg} eigenvalue(s) turned negative (blue); grey: zero (|λ| ≤ τ).` : "The embedded point's spectrum (blue negative, red positive, grey zero).")}
+${figure(await fitPlot([], [{ name: "R(θ + t·d) − R(θ)", points: along }, { name: "½λt²", points: fixed }], "loss along the witness direction d", { x: "t", y: "ΔR" }), w.eigenvalue < 0 ? `Moving along the negative-curvature eigenvector lowers the loss on both sides: ${cert.inertia.zero === 0 ? "the narrow minimum" : "the narrow critical point"} is a strict saddle of the wider net.` : "The loss along the witness eigenvector (no negative curvature measured).")}</div>`;
   }
   const xs = Array.from({ length: 161 }, (_, i) => -2.2 + (4.4 * i) / 160);
   const fx = predict(arch, cert.net.theta, Float64Array.from(xs), xs.length);
@@ -118,7 +131,7 @@ ${figure(await fitPlot([], [{ name: "R(θ + t·d) − R(θ)", points: along }, {
 ${figure(await curvePlot([{ name: "loss", points: trained.history.map((h) => ({ step: h.step, value: h.loss })) }, { name: "‖∇R‖", points: trained.history.map((h) => ({ step: h.step, value: h.gradNorm })) }], { title: "Adam training", logX: true, yTitle: "value" }), "Loss and gradient norm during training (log–log).")}
 ${figure(await spectrumPlot(cert.eigenvalues, cert.inertia.tolerance), "Hessian eigenvalues sorted by |λ| (blue negative, red positive); dashed line: the zero tolerance τ.")}</div>`,
     },
-    { title: "Embedding: the narrow minimum is a strict saddle of a wider net", html: storyHtml },
+    { title: storyTitle(story), html: storyHtml },
   ];
   return { html: page("embedscape demo: a certified critical point", `1-2-1 tanh net on y = cos(2x), trained with Adam and refined to ‖∇R‖ ≤ 1e-12 (${((Date.now() - t0) / 1000).toFixed(1)} s).`, sections) };
 }

@@ -1,0 +1,26 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { runDemo, storyTitle } from "./demo.js";
+
+const quiet = { log: () => {}, certificateText: () => "" };
+
+test("demo heading follows the measured inertia: --seed 2 --steps 200 refines to a saddle, so no 'strict saddle of a wider net' claim", async () => {
+  const { html } = await runDemo({ seed: 2, steps: 200, ...quiet });
+  assert.match(html, /<h2[^>]*>Embedding: the narrow point is already a strict saddle \(n₋ = 2\), no wider net needed<\/h2>/);
+  assert.doesNotMatch(html, /strict saddle of a wider net/);
+  assert.doesNotMatch(html, /narrow minimum/);
+});
+
+test("demo heading for the default run (a strict minimum) says it becomes a strict saddle of a wider net", async () => {
+  const { html } = await runDemo({ seed: 1, steps: 2000, ...quiet });
+  assert.match(html, /<h2[^>]*>Embedding: the narrow minimum is a strict saddle of a wider net<\/h2>/);
+});
+
+test("storyTitle: every case named by what was measured", () => {
+  const i = (neg: number, zero: number, pos: number) => ({ neg, zero, pos });
+  const wit = {} as never;
+  assert.match(storyTitle({ narrowInertia: i(1, 0, 6), wideInertia: null, witness: wit }), /already a strict saddle \(n₋ = 1\)/);
+  assert.match(storyTitle({ narrowInertia: i(0, 0, 7), wideInertia: i(1, 1, 8), witness: wit }), /narrow minimum is a strict saddle of a wider net/);
+  assert.match(storyTitle({ narrowInertia: i(0, 2, 5), wideInertia: i(0, 3, 7), witness: wit }), /degenerate\) in a wider net shows no negative eigenvalue/);
+  assert.match(storyTitle({ narrowInertia: i(0, 0, 7), wideInertia: null, witness: null }), /no witness/);
+});
