@@ -6,6 +6,8 @@ export {
   layout, paramCount, layerViews, makeArch, parseWidths, createNet, initNet, describeArch,
 } from "./arch.js";
 export { Evaluator, checkCompatible } from "./evaluator.js";
+export { TinyEvaluator, trainingOracle, TINY_MAX_PARAMS } from "./tiny.js";
+export { tanhFast } from "./fast-tanh.js";
 export { hessianTwoLayer } from "./hessian-two-layer.js";
 export { lossValue, gradient, hvp, hessian, predict } from "./functions.js";
 export { erf, erfc, normalCdf, normalPdf } from "./special.js";

@@ -2,3 +2,4 @@
 export { train, minimize, type LossOracle, type TrainOptions, type TrainResult, type TrainState, type TrainPoint, type OptimizerName } from "./train.js";
 export { refineCritical, certificate, type Certificate, type RefineOptions } from "./refine.js";
 export { inverseDesign, outputJacobian } from "./inverse-design.js";
+export { censusBatch, censusData, type CensusBatchOptions, type CensusBatchResult, type CensusBatchSeed } from "./census-batch.js";
