@@ -1,4 +1,3 @@
 export { InputError, require_, requireFinite } from "./errors.js";
 export { Rng } from "./rng.js";
-export { TorchGenerator, torchDefaultInit } from "./torch-rng.js";
 export { parseJsonWith } from "./json.js";
