@@ -9,6 +9,8 @@
 #include <immintrin.h>
 #include <cstring>
 #include <vector>
+#include <thread>
+#include <algorithm>
 
 namespace {
 
@@ -181,6 +183,105 @@ Napi::Value Tanh(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
+
+// ---- fused elementwise kernels beside the GEMMs, threaded ------------------------------------
+// Split [0, count) into `threads` contiguous parts and run f(begin, end) on each (the caller's
+// thread takes the first part). Work below kMinParallel elements stays on one thread: a thread
+// start (≈20–50 µs) would cost more than it saves.
+constexpr long kMinParallel = 1L << 15;
+
+int ElementThreads(long work) {
+  if (work < kMinParallel) return 1;
+  int t = openblas_get_num_threads();
+  return t < 1 ? 1 : (t > 16 ? 16 : t);
+}
+
+template <typename F>
+void Parallel(long count, int threads, F f) {
+  if (threads <= 1 || count < 2) { f(0L, count); return; }
+  if (threads > count) threads = (int)count;
+  std::vector<std::thread> pool;
+  pool.reserve(threads - 1);
+  long chunk = (count + threads - 1) / threads;
+  for (int t = 1; t < threads; t++) {
+    long b = t * chunk, e = std::min(count, b + chunk);
+    if (b >= e) break;
+    pool.emplace_back([=] { f(b, e); });
+  }
+  f(0L, std::min(count, chunk));
+  for (auto& th : pool) th.join();
+}
+
+// biasAct(h, n, m, bias, bOff, kind, slope, a, g1, g2|null): for the n×m row-major pre-activation
+// block, h[i,j] += bias[bOff + j] in place, then a = σ(h), g1 = σ′(h), g2 = σ″(h) (optional).
+// kind 0: leaky ReLU with negative slope `slope` (ReLU: 0; σ′ at 0 is the slope, PyTorch's
+// convention; σ″ = 0); kind 1: tanh (libmvec AVX2 when present, as `tanh` above). The same
+// operations in the same order as the TypeScript kernels, so results are identical bit for bit.
+Napi::Value BiasAct(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() != 10) { Fail(env, "biasAct: 10 arguments expected"); return env.Undefined(); }
+  double *h, *bias, *a, *g1, *g2 = nullptr; size_t lh, lb, la, l1, l2 = 0;
+  if (!GetF64(env, info[0], &h, &lh) || !GetF64(env, info[3], &bias, &lb) || !GetF64(env, info[7], &a, &la) || !GetF64(env, info[8], &g1, &l1)) return env.Undefined();
+  bool second = !info[9].IsNull() && !info[9].IsUndefined();
+  if (second && !GetF64(env, info[9], &g2, &l2)) return env.Undefined();
+  long n = info[1].As<Napi::Number>().Int64Value(), m = info[2].As<Napi::Number>().Int64Value();
+  long bOff = info[4].As<Napi::Number>().Int64Value();
+  int kind = info[5].As<Napi::Number>().Int32Value();
+  double slope = info[6].As<Napi::Number>().DoubleValue();
+  if (n < 0 || m < 0 || bOff < 0 || (kind != 0 && kind != 1)) { Fail(env, "biasAct: bad arguments"); return env.Undefined(); }
+  size_t nm = (size_t)n * (size_t)m;
+  if (lh < nm || la < nm || l1 < nm || (second && l2 < nm) || lb < (size_t)(bOff + m)) { Fail(env, "biasAct: array too short"); return env.Undefined(); }
+  const double* b = bias + bOff;
+  Parallel(n, ElementThreads((long)nm), [=](long r0, long r1) {
+    for (long i = r0; i < r1; i++) {
+      double* hi = h + i * m;
+      for (long j = 0; j < m; j++) hi[j] += b[j];
+    }
+    long o0 = r0 * m, o1 = r1 * m;
+    if (kind == 0) {
+      for (long q = o0; q < o1; q++) {
+        double x = h[q];
+        if (x > 0) { a[q] = x; g1[q] = 1; } else { a[q] = slope * x; g1[q] = slope; }
+        if (g2) g2[q] = 0;
+      }
+    } else {
+      long q = o0;
+      if (g_vtanh) q += TanhAvx2(h + o0, a + o0, g1 + o0, g2 ? g2 + o0 : nullptr, o1 - o0);
+      for (; q < o1; q++) {
+        double t = std::tanh(h[q]), d = 1 - t * t;
+        a[q] = t; g1[q] = d;
+        if (g2) g2[q] = -2 * t * d;
+      }
+    }
+  });
+  return env.Undefined();
+}
+
+// maskColSums(g1, z, d, n, m, out, outOff): d = g1 ∘ z (n×m) and out[outOff + j] = Σ_i d[i,j], each
+// column summed in row order i = 0..n−1 (as the TypeScript loop does: bit-identical, deterministic
+// for any thread count — threads split the columns, never a sum).
+Napi::Value MaskColSums(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() != 7) { Fail(env, "maskColSums: 7 arguments expected"); return env.Undefined(); }
+  double *g1, *z, *d, *out; size_t l1, lz, ld, lo;
+  if (!GetF64(env, info[0], &g1, &l1) || !GetF64(env, info[1], &z, &lz) || !GetF64(env, info[2], &d, &ld) || !GetF64(env, info[5], &out, &lo)) return env.Undefined();
+  long n = info[3].As<Napi::Number>().Int64Value(), m = info[4].As<Napi::Number>().Int64Value(), off = info[6].As<Napi::Number>().Int64Value();
+  if (n < 0 || m < 0 || off < 0) { Fail(env, "maskColSums: bad arguments"); return env.Undefined(); }
+  size_t nm = (size_t)n * (size_t)m;
+  if (l1 < nm || lz < nm || ld < nm || lo < (size_t)(off + m)) { Fail(env, "maskColSums: array too short"); return env.Undefined(); }
+  double* s = out + off;
+  int threads = ElementThreads((long)nm);
+  if (m < 8 * threads) threads = 1;
+  Parallel(m, threads, [=](long c0, long c1) {
+    for (long j = c0; j < c1; j++) s[j] = 0;
+    for (long i = 0; i < n; i++) {
+      const long o = i * m;
+      for (long j = c0; j < c1; j++) { double v = g1[o + j] * z[o + j]; d[o + j] = v; s[j] += v; }
+    }
+  });
+  return env.Undefined();
+}
+
 Napi::Value SetThreads(const Napi::CallbackInfo& info) {
   int t = info.Length() > 0 ? (int)info[0].As<Napi::Number>().Int32Value() : 1;
   openblas_set_num_threads(t < 1 ? 1 : t);
@@ -202,6 +303,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   InitTanh();
   exports.Set("tanh", Napi::Function::New(env, Tanh));
   exports.Set("gemm", Napi::Function::New(env, Gemm));
+  exports.Set("biasAct", Napi::Function::New(env, BiasAct));
+  exports.Set("maskColSums", Napi::Function::New(env, MaskColSums));
   exports.Set("syev", Napi::Function::New(env, Syev));
   exports.Set("ldlInertia", Napi::Function::New(env, LdlInertia));
   exports.Set("setThreads", Napi::Function::New(env, SetThreads));

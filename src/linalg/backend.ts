@@ -60,6 +60,21 @@ export interface LinalgBackend {
    */
   tanh?(h: Float64Array, a: Float64Array, g1: Float64Array, g2: Float64Array | null, n: number): void;
 
+  /**
+   * Fused bias + activation over an n×m row-major block (native only, threaded over rows for large
+   * blocks): h[i,j] += bias[bOff + j] in place, then a = σ(h), g1 = σ′(h), g2 = σ″(h) (g2 may be null).
+   * kind 0 = leaky ReLU with negative slope `slope` (ReLU: 0), 1 = tanh. Bit-identical to the
+   * TypeScript loops it replaces (Evaluator.forward); callers fall back to them when absent.
+   */
+  biasAct?(h: Float64Array, n: number, m: number, bias: Float64Array, bOff: number, kind: 0 | 1, slope: number,
+    a: Float64Array, g1: Float64Array, g2: Float64Array | null): void;
+
+  /**
+   * d = g1 ∘ z (n×m) and out[outOff + j] = Σ_i d[i,j] summed in row order (native only, threaded over
+   * columns, so bit-identical to the TypeScript loop for any thread count).
+   */
+  maskColSums?(g1: Float64Array, z: Float64Array, d: Float64Array, n: number, m: number, out: Float64Array, outOff: number): void;
+
   /** Number of BLAS threads (native only). */
   setThreads?(t: number): void;
   /** BLAS name, threads and build configuration (native only). */
