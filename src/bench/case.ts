@@ -9,6 +9,8 @@ import { getBackend } from "../linalg/backend.js";
 import { inertiaLdl } from "../linalg/inertia.js";
 import { makeArch, layout } from "../nn/arch.js";
 import { Evaluator } from "../nn/evaluator.js";
+import { trainingOracle } from "../nn/tiny.js";
+import { censusBatch, censusData } from "../optim/census-batch.js";
 import { makeDataset, type Dataset } from "../data/dataset.js";
 import { Rng } from "../util/rng.js";
 
@@ -64,7 +66,8 @@ function main(): void {
     out = { ...base, n, seconds: t, gflops: (2 * n ** 3) / t / 1e9 };
   } else if (name.startsWith("train_")) {
     const key = name.slice(6), s = NETS[key];
-    const arch = makeArch(s.widths, s.act, s.loss), data = benchData(key), ev = new Evaluator(arch, data);
+    // the oracle `train` itself uses (fused tiny kernels for small two-layer nets, the Evaluator otherwise)
+    const arch = makeArch(s.widths, s.act, s.loss), data = benchData(key), ev = trainingOracle(arch, data);
     const theta = benchTheta(s.widths), g = new Float64Array(ev.P), lr = 0.05;
     const step = (): number => { const l = ev.lossAndGradient(theta, g); for (let i = 0; i < g.length; i++) theta[i] -= lr * g[i]; return l; };
     const steps = (key === "mnist_ce" ? 200 : 2000) / (quick ? (key === "mnist_ce" ? 10 : 4) : 1);
@@ -73,7 +76,7 @@ function main(): void {
     let l = 0;
     for (let i = 0; i < steps; i++) l = step();
     const t = (performance.now() - t0) / 1e3;
-    out = { ...base, M: ev.P, steps, seconds: t, stepsPerS: steps / t, usPerStep: (t / steps) * 1e6, lossEnd: l };
+    out = { ...base, M: ev.P, oracle: ev.constructor.name, steps, seconds: t, stepsPerS: steps / t, usPerStep: (t / steps) * 1e6, lossEnd: l };
   } else if (name.startsWith("hessian_")) {
     const key = name.slice(8), s = NETS[key];
     const arch = makeArch(s.widths, s.act, s.loss), data = benchData(key), ev = new Evaluator(arch, data);
@@ -92,6 +95,15 @@ function main(): void {
     let bestT = Infinity, bb = 0, bi = 0;
     for (let r = 0; r < reps + (ev.P > 1000 ? 0 : 1); r++) { once(); if (tb + ti < bestT) { bestT = tb + ti; bb = tb; bi = ti; } }
     out = { ...base, M: ev.P, seconds: bestT, buildS: bb, inertiaS: bi, neg: inert.neg, zero: inert.zero, pos: inert.pos };
+  } else if (name.startsWith("census_")) {
+    // census_<widths>_<points>: bench_census.py's protocol (200 seeds, 2000 Adam steps at 1e-2, LM ≤ 100, tanh)
+    const [, spec, pts] = name.split("_");
+    const seeds = quick ? 50 : 200;
+    const c0 = process.cpuUsage();
+    const r = censusBatch(makeArch(spec.split("-").map(Number), "tanh", "mse"), censusData(Number(pts)), { seeds });
+    const cpu = process.cpuUsage(c0);
+    out = { ...base, net: spec, points: Number(pts), seeds, seconds: r.totalSeconds, cpuSeconds: (cpu.user + cpu.system) / 1e6,
+      seedsPerS: r.seedsPerSecond, converged: r.converged, inertiaCounts: r.inertiaCounts };
   } else throw new Error(`unknown case ${name}`);
   out.peakRssMB = Math.round(process.resourceUsage().maxRSS / 1024);
   process.stdout.write(JSON.stringify(out) + "\n");
