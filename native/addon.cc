@@ -282,6 +282,116 @@ Napi::Value MaskColSums(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
+
+
+// Four-lane tanh without libmvec or tables: tanh(x) = sign(x)·E/(E + 2), E = expm1(2|x|) (|x| clamped
+// at 22, where tanh rounds to 1) with y = 2|x| = k·ln2 + r, |r| ≤ ln2/2, expm1(y) = 2^k·expm1(r) + (2^k − 1)
+// (2^k − 1 exact for k ≤ 53, and E ≫ 2 beyond), expm1(r) by its degree-14 Taylor polynomial (Estrin) (truncation < 2e-17
+// relative), ln2 split in fdlibm's hi/lo parts. Relative error ≤ a few ulp everywhere, exact at 0.
+// Same method as src/nn/fast-tanh.ts (which tabulates 2^(k/32) instead).
+__attribute__((target("avx2"))) inline __m256d Tanh4(__m256d x) {
+  const __m256d signMask = _mm256_set1_pd(-0.0);
+  const __m256d ax = _mm256_min_pd(_mm256_set1_pd(22.0), _mm256_andnot_pd(signMask, x));  // NaN (second operand) propagates
+  const __m256d y = _mm256_add_pd(ax, ax);
+  const __m256d k = _mm256_round_pd(_mm256_mul_pd(y, _mm256_set1_pd(1.4426950408889634)), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+  __m256d r = _mm256_sub_pd(y, _mm256_mul_pd(k, _mm256_set1_pd(6.93147180369123816490e-01)));
+  r = _mm256_sub_pd(r, _mm256_mul_pd(k, _mm256_set1_pd(1.90821492927058770002e-10)));
+  // p = r + r²·q(r), q = Σ_{t=0}^{12} r^t/(t+2)!, by Estrin's scheme (short dependency chains)
+  const __m256d r2 = _mm256_mul_pd(r, r), r4 = _mm256_mul_pd(r2, r2), r8 = _mm256_mul_pd(r4, r4);
+#define ES_C(v) _mm256_set1_pd(v)
+#define ES_L(a, b) _mm256_add_pd(ES_C(a), _mm256_mul_pd(ES_C(b), r))
+  const __m256d a0 = ES_L(1.0 / 2, 1.0 / 6), a1 = ES_L(1.0 / 24, 1.0 / 120), a2 = ES_L(1.0 / 720, 1.0 / 5040),
+                a3 = ES_L(1.0 / 40320, 1.0 / 362880), a4 = ES_L(1.0 / 3628800, 1.0 / 39916800),
+                a5 = ES_L(1.0 / 479001600, 1.0 / 6227020800.0), a6 = ES_C(1.0 / 87178291200.0);
+#undef ES_L
+#undef ES_C
+  const __m256d b0 = _mm256_add_pd(a0, _mm256_mul_pd(a1, r2)), b1 = _mm256_add_pd(a2, _mm256_mul_pd(a3, r2)),
+                b2 = _mm256_add_pd(a4, _mm256_mul_pd(a5, r2));
+  const __m256d c0 = _mm256_add_pd(b0, _mm256_mul_pd(b1, r4)), c1 = _mm256_add_pd(b2, _mm256_mul_pd(a6, r4));
+  const __m256d q = _mm256_add_pd(c0, _mm256_mul_pd(c1, r8));
+  const __m256d pm1 = _mm256_add_pd(r, _mm256_mul_pd(_mm256_mul_pd(r, r), q));
+  // 2^k from the exponent bits (k ∈ [0, 64))
+  const __m128i k32 = _mm256_cvtpd_epi32(k);
+  const __m256i e = _mm256_slli_epi64(_mm256_add_epi64(_mm256_cvtepi32_epi64(k32), _mm256_set1_epi64x(1023)), 52);
+  const __m256d p2 = _mm256_castsi256_pd(e);
+  const __m256d one = _mm256_set1_pd(1.0);
+  const __m256d em1 = _mm256_add_pd(_mm256_mul_pd(p2, pm1), _mm256_sub_pd(p2, one));
+  const __m256d u = _mm256_div_pd(em1, _mm256_add_pd(em1, _mm256_set1_pd(2.0)));
+  return _mm256_or_pd(u, _mm256_and_pd(x, signMask));  // the sign of x
+}
+
+// ---- one fused loss+gradient step of a 1-m-1 tanh net with ½(f − y)² -----------------------
+// tinyTanhMse(x, y, n, m, theta, g, A, F, E) -> R. θ = (W m×1, b m, V 1×m, c) (SPEC §1.3);
+// per neuron j over all samples: a = tanh(w_j x + b_j) (Tanh4, four lanes), f += v_j a; then
+// e = (f − y)/n, R = Σ½(f − y)²/n, ∇c = Σe, ∇v_j = Σ e a, δ = (1 − a²)(e v_j), ∇b_j = Σδ, ∇w_j = Σδx.
+// Workspaces A (m·n, neuron-major), F, E (n) come from the caller. One N-API call per step: the
+// fused TypeScript kernel (src/nn/tiny.ts) does the same in pure JS when this is absent.
+__attribute__((target("avx2"))) double TinyTanhMseAvx2(const double* x, const double* y, long n, long m, const double* th,
+                                                       double* g, double* A, double* F, double* E) {
+  const double c = th[3 * m];
+  for (long i = 0; i < n; i++) F[i] = c;
+  for (long j = 0; j < m; j++) {
+    const double w = th[j], b = th[m + j], v = th[2 * m + j];
+    double* a = A + j * n;
+    const __m256d W = _mm256_set1_pd(w), B = _mm256_set1_pd(b), Vv = _mm256_set1_pd(v);
+    long i = 0;
+    for (; i + 8 <= n; i += 8) {  // two independent vectors per iteration for instruction-level parallelism
+      __m256d t0 = Tanh4(_mm256_add_pd(_mm256_mul_pd(W, _mm256_loadu_pd(x + i)), B));
+      __m256d t1 = Tanh4(_mm256_add_pd(_mm256_mul_pd(W, _mm256_loadu_pd(x + i + 4)), B));
+      _mm256_storeu_pd(a + i, t0);
+      _mm256_storeu_pd(a + i + 4, t1);
+      _mm256_storeu_pd(F + i, _mm256_add_pd(_mm256_loadu_pd(F + i), _mm256_mul_pd(Vv, t0)));
+      _mm256_storeu_pd(F + i + 4, _mm256_add_pd(_mm256_loadu_pd(F + i + 4), _mm256_mul_pd(Vv, t1)));
+    }
+    for (; i + 4 <= n; i += 4) {
+      __m256d t = Tanh4(_mm256_add_pd(_mm256_mul_pd(W, _mm256_loadu_pd(x + i)), B));
+      _mm256_storeu_pd(a + i, t);
+      _mm256_storeu_pd(F + i, _mm256_add_pd(_mm256_loadu_pd(F + i), _mm256_mul_pd(Vv, t)));
+    }
+    for (; i < n; i++) { double t = std::tanh(w * x[i] + b); a[i] = t; F[i] += v * t; }
+  }
+  const double inv = 1.0 / n;
+  double s = 0, gc = 0;
+  for (long i = 0; i < n; i++) { double e = F[i] - y[i]; s += e * e; double ei = e * inv; E[i] = ei; gc += ei; }
+  g[3 * m] = gc;
+  const __m256d one = _mm256_set1_pd(1.0);
+  for (long j = 0; j < m; j++) {
+    const double v = th[2 * m + j];
+    const double* a = A + j * n;
+    __m256d GV = _mm256_setzero_pd(), GB = _mm256_setzero_pd(), GW = _mm256_setzero_pd();
+    const __m256d Vv = _mm256_set1_pd(v);
+    long i = 0;
+    for (; i + 4 <= n; i += 4) {
+      __m256d t = _mm256_loadu_pd(a + i), e = _mm256_loadu_pd(E + i);
+      GV = _mm256_add_pd(GV, _mm256_mul_pd(e, t));
+      __m256d dl = _mm256_mul_pd(_mm256_sub_pd(one, _mm256_mul_pd(t, t)), _mm256_mul_pd(e, Vv));
+      GB = _mm256_add_pd(GB, dl);
+      GW = _mm256_add_pd(GW, _mm256_mul_pd(dl, _mm256_loadu_pd(x + i)));
+    }
+    alignas(32) double gv4[4], gb4[4], gw4[4];
+    _mm256_store_pd(gv4, GV); _mm256_store_pd(gb4, GB); _mm256_store_pd(gw4, GW);
+    double gv = (gv4[0] + gv4[1]) + (gv4[2] + gv4[3]), gb = (gb4[0] + gb4[1]) + (gb4[2] + gb4[3]), gw = (gw4[0] + gw4[1]) + (gw4[2] + gw4[3]);
+    for (; i < n; i++) { double t = a[i], e = E[i]; gv += e * t; double dl = (1 - t * t) * (e * v); gb += dl; gw += dl * x[i]; }
+    g[j] = gw; g[m + j] = gb; g[2 * m + j] = gv;
+  }
+  return 0.5 * s / n;
+}
+
+Napi::Value TinyTanhMse(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() != 9) { Fail(env, "tinyTanhMse: 9 arguments expected"); return env.Undefined(); }
+  double *x, *y, *th, *g, *A, *F, *E; size_t lx, ly, lt, lg, lA, lF, lE;
+  if (!GetF64(env, info[0], &x, &lx) || !GetF64(env, info[1], &y, &ly) || !GetF64(env, info[4], &th, &lt) || !GetF64(env, info[5], &g, &lg) ||
+      !GetF64(env, info[6], &A, &lA) || !GetF64(env, info[7], &F, &lF) || !GetF64(env, info[8], &E, &lE)) return env.Undefined();
+  long n = info[2].As<Napi::Number>().Int64Value(), m = info[3].As<Napi::Number>().Int64Value();
+  if (n < 1 || m < 1) { Fail(env, "tinyTanhMse: bad sizes"); return env.Undefined(); }
+  size_t P = (size_t)(3 * m + 1);
+  if (lx < (size_t)n || ly < (size_t)n || lt < P || lg < P || lA < (size_t)(n * m) || lF < (size_t)n || lE < (size_t)n) {
+    Fail(env, "tinyTanhMse: array too short"); return env.Undefined();
+  }
+  return Napi::Number::New(env, TinyTanhMseAvx2(x, y, n, m, th, g, A, F, E));
+}
+
 Napi::Value SetThreads(const Napi::CallbackInfo& info) {
   int t = info.Length() > 0 ? (int)info[0].As<Napi::Number>().Int32Value() : 1;
   openblas_set_num_threads(t < 1 ? 1 : t);
@@ -304,6 +414,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("tanh", Napi::Function::New(env, Tanh));
   exports.Set("gemm", Napi::Function::New(env, Gemm));
   exports.Set("biasAct", Napi::Function::New(env, BiasAct));
+  if (__builtin_cpu_supports("avx2")) exports.Set("tinyTanhMse", Napi::Function::New(env, TinyTanhMse));
   exports.Set("maskColSums", Napi::Function::New(env, MaskColSums));
   exports.Set("syev", Napi::Function::New(env, Syev));
   exports.Set("ldlInertia", Napi::Function::New(env, LdlInertia));

@@ -75,6 +75,15 @@ export interface LinalgBackend {
    */
   maskColSums?(g1: Float64Array, z: Float64Array, d: Float64Array, n: number, m: number, out: Float64Array, outOff: number): void;
 
+  /**
+   * One fused loss + gradient evaluation of a 1-m-1 tanh net with ½(f − y)² on n scalar samples
+   * (native only, AVX2): writes ∇R to g (P = 3m + 1, SPEC §1.3 order) and fills the workspaces
+   * A (m·n, a = tanh(h) neuron-major), F (outputs) and E ((f − y)/n); returns R. Used by
+   * TinyEvaluator (src/nn/tiny.ts), whose pure-TypeScript kernel computes the same to rounding.
+   */
+  tinyTanhMse?(x: Float64Array, y: Float64Array, n: number, m: number, theta: Float64Array, g: Float64Array,
+    A: Float64Array, F: Float64Array, E: Float64Array): number;
+
   /** Number of BLAS threads (native only). */
   setThreads?(t: number): void;
   /** BLAS name, threads and build configuration (native only). */

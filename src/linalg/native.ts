@@ -13,6 +13,7 @@ interface Addon {
   tanh?(h: Float64Array, a: Float64Array, g1: Float64Array, g2: Float64Array | null, n: number): void;
   biasAct?: LinalgBackend["biasAct"];
   maskColSums?: LinalgBackend["maskColSums"];
+  tinyTanhMse?: LinalgBackend["tinyTanhMse"];
   setThreads(t: number): void;
   info(): { threads: number; config: string; corename: string; parallel: number; tanh?: string };
 }
@@ -57,6 +58,7 @@ function makeNativeBackend(addon: Addon): LinalgBackend {
     tanh: addon.tanh,
     biasAct: addon.biasAct, // absent in an addon built before these kernels existed
     maskColSums: addon.maskColSums,
+    tinyTanhMse: addon.tinyTanhMse,
     syev(n: number, a: Float64Array, w: Float64Array, vectors: Float64Array | null): void {
       const info = addon.syev(n, a, w, vectors);
       if (info !== 0) throw new Error(`LAPACKE_dsyevd failed (info = ${info})`);

@@ -9,6 +9,7 @@ import { Evaluator } from "./evaluator.js";
 import { tanhFast } from "./fast-tanh.js";
 import { TinyEvaluator, trainingOracle } from "./tiny.js";
 import { minimize, train } from "../optim/train.js";
+import { getBackend, nativeBackend, setBackend } from "../linalg/backend.js";
 
 /** ‖a − b‖∞ ≤ rel·‖b‖∞ (relative to the vector's scale: single entries may cancel). */
 function assertRel(a: ArrayLike<number>, b: ArrayLike<number>, rel: number, what: string): void {
@@ -116,4 +117,24 @@ test("TinyEvaluator is deterministic run to run", () => {
   assert.equal(a.lossAndGradient(theta, ga), b.lossAndGradient(theta, gb));
   assert.deepEqual(ga, gb);
   assert.deepEqual(a.hessian(theta), b.hessian(theta));
+});
+
+test("TinyEvaluator: the native AVX2 1-m-1 tanh step equals the pure-TypeScript kernel to 1e-12", { skip: nativeBackend()?.tinyTanhMse ? false : "native addon without tinyTanhMse" }, () => {
+  const prev = getBackend();
+  try {
+    for (const [m, n] of [[1, 3], [3, 100], [50, 101], [7, 4]]) { // tails (n mod 4 ≠ 0) included
+      const arch = makeArch([1, m, 1], "tanh", "mse");
+      const data = randomData(1, 1, n, "mse", m + n);
+      const theta = initNet(arch, { seed: m, scale: 2 }).theta;
+      const run = (native: boolean): { R: number; g: Float64Array } => {
+        setBackend(native ? nativeBackend() : null);
+        const ev = new TinyEvaluator(arch, data), g = new Float64Array(ev.P);
+        return { R: ev.lossAndGradient(theta, g), g };
+      };
+      const a = run(true), b = run(false);
+      assert.ok(Math.abs(a.R - b.R) <= 1e-12 * b.R, `1-${m}-1 n=${n}: loss ${a.R} vs ${b.R}`);
+      assertRel(a.g, b.g, 1e-12, `1-${m}-1 n=${n} gradient`);
+      assert.throws(() => nativeBackend()!.tinyTanhMse!(data.x, data.y, n + 1, m, theta, new Float64Array(theta.length), new Float64Array(n * m), new Float64Array(n), new Float64Array(n)));
+    }
+  } finally { setBackend(prev); }
 });
