@@ -132,12 +132,15 @@ const text = table.map((r) => "| " + r.map((c, j) => c.padEnd(widths[j])).join("
 process.stdout.write("\n" + text + "\n");
 process.stdout.write(`DGEMM calibration (1 thread): ${calib ?? "n/a"} GFLOP/s\n`);
 /** What bounds the GD cases (from profiles; the numbers above are this run's). */
-const GD_LIMITS = "Tiny nets (1-3-1, 1-50-1): a step is a handful of tiny GEMMs (N-API + OpenBLAS call overhead, ≈1–4 µs each), " +
-  "elementwise passes in JavaScript, the tanh kernel (libmvec AVX2 in the addon, ≈4 ns/element; Math.tanh costs 17–35 ns) and, " +
-  "over 2000 steps, V8's JIT warm-up (a steady-state 1-3-1 step is ≈14 µs against ≈28–40 µs averaged from a cold start). " +
-  "784-400-10: two GEMMs (XW₁ᵀ and δ₁ᵀX, 0.63 GFLOP each) take ≈33 ms on one thread, ≈20 ms on two; the ≈10 ms of " +
-  "elementwise passes (bias, ReLU, δ, column sums over 1000×400 arrays) are single-threaded JavaScript, where PyTorch " +
-  "runs them vectorised on both OpenMP threads — so embedscape is within about 1.2× of PyTorch's time on one thread and behind on two.";
+const GD_LIMITS = "Tiny nets (1-3-1, 1-50-1) run on what `train` uses for two-layer nets with P ≤ 512: `TinyEvaluator` " +
+  "(src/nn/tiny.ts), one fused pass per step — on the native backend a single addon call with its own AVX2 tanh " +
+  "(≈2.5 ns per value including the rest of the step at m = 50, ≈1.1 µs of N-API overhead per call), on the pure backend " +
+  "the same kernel in TypeScript (tanhFast, ≈5 ns per value). What bounds them: the 100·m tanh values per step (1-50-1), " +
+  "the per-call overhead and V8's JIT warm-up inside the 2000 timed steps (1-3-1: a steady-state step is ≈2 µs). " +
+  "784-400-10: the two big GEMMs (XW₁ᵀ and δ₁ᵀX, 0.63 GFLOP each) are the step; the elementwise passes beside them " +
+  "(bias + ReLU and δ = ReLU′∘z with its column sums) are fused, threaded addon kernels (≈0.8 ms per step on one thread " +
+  "instead of ≈4–5 ms of JavaScript). 2× PyTorch is out of reach there: PyTorch's step is already ≈1.25 GFLOP at ≈90 % of " +
+  "the DGEMM rate, so the ratio is capped near DGEMM(ours)/DGEMM(theirs) × (their step / their GEMM time).";
 
 /** How the census cases are run (the numbers above are this run's). */
 const CENSUS_NOTE = "embedscape: `censusBatch` (src/optim/census-batch.ts) on one thread — PyTorch's default init bit for bit (its MT19937), " +
