@@ -66,6 +66,12 @@ for (const act of [...ACTIVATION_NAMES, "leaky-relu:0.2"]) {
         tiny.lossAndGradient(Float64Array.from(theta, (t, i) => t + h * v[i]), gp);
         tiny.lossAndGradient(Float64Array.from(theta, (t, i) => t - h * v[i]), gm);
         assertClose(hvt, gp.map((x, i) => (x - gm[i]) / (2 * h)), 1e-6, 1e-5, `${tag} HVP vs FD`);
+        assertRel(tiny.outputs(theta), ev.outputs(theta), 1e-12, `${tag} outputs`);
+        const sg = tiny.sampleLossGradients(theta), F = ev.outputs(theta), ref = new Float64Array(sg.length), kk = widths[2];
+        for (let i = 0; i < data.n; i++) { if (lossName === "mse") for (let o = 0; o < kk; o++) ref[i * kk + o] = F[i * kk + o] - data.y[i * kk + o]; }
+        if (lossName === "mse") assertRel(sg, ref, 1e-12, `${tag} per-sample ∇ℓ`);
+        else for (let i = 0; i < data.n; i++) { let s = 0; for (let o = 0; o < kk; o++) s += sg[i * kk + o]; assert.ok(Math.abs(s) < 1e-12, "softmax-CE ∇ℓ sums to 0 per one-hot sample"); }
+        assert.equal(tiny.n, data.n); assert.equal(tiny.outputDim, kk);
         const H = ev.hessian(theta), Ht = tiny.hessian(theta);
         assertRel(Ht, H, 1e-12, `${tag} Hessian`);
         for (let i = 0; i < P; i++) for (let j = 0; j < i; j++) assert.equal(Ht[i * P + j], Ht[j * P + i], `${tag} Hessian symmetric`);

@@ -58,6 +58,7 @@ export class TinyEvaluator {
   private readonly grad: Float64Array;
   private readonly cached: Float64Array;
   private readonly scratch: Float64Array; // gradient sink of loss()
+  private readonly SG: Float64Array; // n×k  per-sample ∇ℓ (sampleLossGradients)
   private cachedValid = false;
   private cachedLoss = NaN;
   // per-sample scratch
@@ -86,9 +87,29 @@ export class TinyEvaluator {
     const n = data.n;
     this.A = new Float64Array(n * m); this.G1 = new Float64Array(n * m); this.G2 = new Float64Array(n * m);
     this.Zc = new Float64Array(n * m); this.F = new Float64Array(n * k); this.E = new Float64Array(n * k);
-    this.grad = new Float64Array(this.P); this.cached = new Float64Array(this.P); this.scratch = new Float64Array(this.P);
+    this.grad = new Float64Array(this.P); this.cached = new Float64Array(this.P); this.scratch = new Float64Array(this.P); this.SG = new Float64Array(n * k);
     this.sRh = new Float64Array(m); this.sRa = new Float64Array(m);
     this.sRf = new Float64Array(k); this.sRe = new Float64Array(k);
+  }
+
+  /** Number of samples n (the oracle contract's `n`). */
+  get n(): number { return this.data.n; }
+  /** Output dimension k. */
+  get outputDim(): number { return this.k; }
+
+  /** f_θ(x_i), n×k row-major (view, valid until the next call). */
+  outputs(theta: Float64Array): Float64Array {
+    this.loss(theta);
+    return this.F;
+  }
+
+  /** ∇_fℓ(f_θ(x_i), y_i) per sample, n×k row-major, not divided by n (view, valid until the next call). */
+  sampleLossGradients(theta: Float64Array): Float64Array {
+    this.loss(theta);
+    const n = this.data.n, k = this.k, F = this.F, Y = this.data.y, S = this.SG;
+    if (this.isMse) for (let q = 0; q < n * k; q++) S[q] = F[q] - Y[q];
+    else for (let i = 0; i < n; i++) this.lossFn.grad(F, i * k, Y, i * k, k, S, i * k);
+    return S;
   }
 
   /** Whether the fused kernels cover this architecture (exactly one hidden layer). */
