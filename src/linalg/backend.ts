@@ -84,6 +84,15 @@ export interface LinalgBackend {
   tinyTanhMse?(x: Float64Array, y: Float64Array, n: number, m: number, theta: Float64Array, g: Float64Array,
     A: Float64Array, F: Float64Array, E: Float64Array): number;
 
+  /**
+   * Full-batch Adam (torch.optim.Adam's order of operations) for S independent 1-m-1 tanh MSE nets on
+   * the same n scalar samples, θ_s = thetas[s·P .. (s+1)·P) (P = 3m + 1) updated in place, each step's
+   * gradient by the `tinyTanhMse` kernel (native only, AVX2). Returns −1, or the first seed whose loss
+   * became non-finite (its θ then holds the last finite step's update).
+   */
+  tinyAdamTanhMse?(x: Float64Array, y: Float64Array, n: number, m: number, thetas: Float64Array, S: number, steps: number,
+    lr: number, beta1: number, beta2: number, eps: number): number;
+
   /** Number of BLAS threads (native only). */
   setThreads?(t: number): void;
   /** BLAS name, threads and build configuration (native only). */

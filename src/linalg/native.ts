@@ -14,6 +14,7 @@ interface Addon {
   biasAct?: LinalgBackend["biasAct"];
   maskColSums?: LinalgBackend["maskColSums"];
   tinyTanhMse?: LinalgBackend["tinyTanhMse"];
+  tinyAdamTanhMse?: LinalgBackend["tinyAdamTanhMse"];
   setThreads(t: number): void;
   info(): { threads: number; config: string; corename: string; parallel: number; tanh?: string };
 }
@@ -59,6 +60,7 @@ function makeNativeBackend(addon: Addon): LinalgBackend {
     biasAct: addon.biasAct, // absent in an addon built before these kernels existed
     maskColSums: addon.maskColSums,
     tinyTanhMse: addon.tinyTanhMse,
+    tinyAdamTanhMse: addon.tinyAdamTanhMse,
     syev(n: number, a: Float64Array, w: Float64Array, vectors: Float64Array | null): void {
       const info = addon.syev(n, a, w, vectors);
       if (info !== 0) throw new Error(`LAPACKE_dsyevd failed (info = ${info})`);

@@ -266,8 +266,8 @@ export class TinyEvaluator {
    */
   private passScalarTanhMse(th: Float64Array, g: Float64Array): number {
     this.cachedValid = false;
-    const native = getBackend().tinyTanhMse; // one AVX2 call per step where the addon has it
-    if (native) return native(this.data.x, this.data.y, this.data.n, this.m, th, g, this.A, this.F, this.E);
+    const native = getBackend().tinyTanhMse; // one AVX2 call per step where the addon has it and it pays
+    if (native && this.data.n * this.m >= TINY_NATIVE_MIN_WORK) return native(this.data.x, this.data.y, this.data.n, this.m, th, g, this.A, this.F, this.E);
     const m = this.m, oB = this.oB, oV = this.oV, oC = this.oC;
     const n = this.data.n, X = this.data.x, Y = this.data.y;
     const A = this.A, F = this.F, E = this.E;
@@ -373,6 +373,12 @@ export class TinyEvaluator {
     return total / n;
   }
 }
+
+/**
+ * Smallest n·m for which a 1-m-1 tanh step goes to the addon: a call costs ≈1 µs of N-API overhead,
+ * which a JavaScript pass of ≈200 values costs too (measured: 1-2-1 on 20 points 0.42 µs in JS).
+ */
+export const TINY_NATIVE_MIN_WORK = 256;
 
 /** Largest P for which `trainingOracle` prefers the fused kernels (measured crossover, see src/nn/README.md). */
 export const TINY_MAX_PARAMS = 512;

@@ -102,12 +102,19 @@ export function censusBatch(arch: Arch, data: Dataset, opts: CensusBatchOptions)
   const perSeed: CensusBatchSeed[] = [];
   const t0 = performance.now();
   const b1 = 0.9, b2 = 0.999, eps = 1e-8;
-  for (let si = 0; si < seeds.length; si++) {
+  // Phase 1: Adam for every seed — on the native backend one addon call for all seeds (1-m-1 tanh MSE)
+  const S = seeds.length, thetas = new Float64Array(S * P);
+  for (let si = 0; si < S; si++) torchDefaultInit(arch.widths, seeds[si], thetas.subarray(si * P, (si + 1) * P));
+  const [d0, m0, k0] = arch.widths;
+  const batched = be.tinyAdamTanhMse && d0 === 1 && k0 === 1 && arch.activation === "tanh" && arch.loss === "mse";
+  if (batched) {
+    const bad = be.tinyAdamTanhMse!(data.x, data.y, data.n, m0, thetas, S, adamSteps, lr, b1, b2, eps);
+    if (bad >= 0) throw new InputError(`seed ${seeds[bad]}: Adam diverged (non-finite loss); lower the learning rate (now ${lr})`);
+  } else for (let si = 0; si < S; si++) {
     const seed = seeds[si];
-    torchDefaultInit(arch.widths, seed, theta);
-    // Adam, torch.optim.Adam's order of operations
+    theta.set(thetas.subarray(si * P, (si + 1) * P));
     m.fill(0); v.fill(0);
-    for (let t = 1; t <= adamSteps; t++) {
+    for (let t = 1; t <= adamSteps; t++) { // torch.optim.Adam's order of operations
       const loss = ev.lossAndGradient(theta, g);
       if (!Number.isFinite(loss)) throw new InputError(`seed ${seed}: Adam diverged at step ${t - 1} (loss ${loss}); lower the learning rate (now ${lr})`);
       const bc1 = 1 - b1 ** t, bc2s = Math.sqrt(1 - b2 ** t), ss = lr / bc1;
@@ -118,19 +125,24 @@ export function censusBatch(arch: Arch, data: Dataset, opts: CensusBatchOptions)
         theta[i] += -ss * (m[i] / (Math.sqrt(v[i]) / bc2s + eps));
       }
     }
+    thetas.set(theta, si * P);
+  }
+  // Phase 2: per seed, LM and the inertia
+  for (let si = 0; si < S; si++) {
+    const seed = seeds[si];
+    theta.set(thetas.subarray(si * P, (si + 1) * P));
     // Levenberg–Marquardt on ½‖∇R‖²
     let loss = ev.lossAndGradient(theta, g);
     let gn = norm(g);
-    let mu = NaN, it = 0;
+    let mu = NaN, it = 0, fresh = false; // fresh: H, Q, λ belong to the current θ
     while (gn > tol && it < lmMax) {
-      ev.hessian(theta, H);
-      eig(true);
+      if (!fresh) { ev.hessian(theta, H); eig(true); fresh = true; } // a refused step leaves θ, hence H, unchanged
       if (Number.isNaN(mu)) { const s = Math.max(Math.abs(lam[0]), Math.abs(lam[P - 1])); mu = 1e-3 * s * s; }
       for (let j = 0; j < P; j++) { let s = 0; for (let r = 0; r < P; r++) s += Q[j * P + r] * g[r]; c[j] = (lam[j] * s) / (lam[j] * lam[j] + mu); }
       for (let r = 0; r < P; r++) { let s = 0; for (let j = 0; j < P; j++) s += Q[j * P + r] * c[j]; step[r] = -s; trial[r] = theta[r] + step[r]; }
       const l2 = ev.lossAndGradient(trial, g2);
       const gn2 = norm(g2);
-      if (gn2 < gn) { theta.set(trial); g.set(g2); gn = gn2; loss = l2; mu /= 3; } else mu *= 4;
+      if (gn2 < gn) { theta.set(trial); g.set(g2); gn = gn2; loss = l2; mu /= 3; fresh = false; } else mu *= 4;
       it++;
     }
     ev.hessian(theta, H);
