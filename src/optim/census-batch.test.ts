@@ -4,6 +4,8 @@ import { makeArch } from "../nn/arch.js";
 import { TinyEvaluator } from "../nn/tiny.js";
 import { torchDefaultInit } from "../util/torch-rng.js";
 import { censusBatch, censusData } from "./census-batch.js";
+import { getBackend, nativeBackend, setBackend } from "../linalg/backend.js";
+import { InputError } from "../util/errors.js";
 
 test("torchDefaultInit is PyTorch's init bit for bit; censusData is torch.linspace's x bit for bit", () => {
   // /usr/bin/python3: torch.Generator().manual_seed(s); (torch.rand(k, generator=g)*2-1)/math.sqrt(fi), torch 1.13
@@ -46,4 +48,19 @@ test("censusBatch: a converged seed is a critical point of the Evaluator's loss;
   assert.equal(none.converged, 0);
   assert.deepEqual(none.inertiaCounts, {});
   assert.deepEqual(censusBatch(arch, data, { seeds: [3] }).perSeed, censusBatch(arch, data, { seeds: [3] }).perSeed.map((s) => ({ ...s })), "deterministic");
+});
+
+test("censusBatch: the native all-seeds Adam kernel follows the TypeScript Adam to rounding; divergence is an error", { skip: nativeBackend()?.tinyAdamTanhMse ? false : "native addon without tinyAdamTanhMse" }, () => {
+  const prev = getBackend();
+  const arch = makeArch([1, 3, 1], "tanh", "mse"), data = censusData(20);
+  try {
+    const run = (native: boolean) => { setBackend(native ? nativeBackend() : null); return censusBatch(arch, data, { seeds: 4, adamSteps: 300, lmMax: 0, keepTheta: true }).perSeed; };
+    const a = run(true), b = run(false);
+    for (let s = 0; s < 4; s++) {
+      assert.ok(Math.abs(a[s].loss - b[s].loss) <= 1e-10 * b[s].loss, `seed ${s}: loss ${a[s].loss} vs ${b[s].loss}`);
+      for (let i = 0; i < 10; i++) assert.ok(Math.abs(a[s].theta![i] - b[s].theta![i]) <= 1e-9 * (1 + Math.abs(b[s].theta![i])), `seed ${s} θ[${i}]`);
+    }
+    setBackend(nativeBackend());
+    assert.throws(() => censusBatch(arch, data, { seeds: 2, adamSteps: 50, lr: 1e300 }), InputError);
+  } finally { setBackend(prev); }
 });
