@@ -8,13 +8,17 @@ import { performance } from "node:perf_hooks";
 import { getBackend } from "../dist/linalg/backend.js";
 import { inertiaLdl } from "../dist/linalg/inertia.js";
 import { makeArch, layout } from "../dist/nn/arch.js";
+import type { ActivationName } from "../dist/nn/activations.js";
+import type { LossName } from "../dist/nn/losses.js";
 import { Evaluator } from "../dist/nn/evaluator.js";
 import { makeDataset, type Dataset } from "../dist/data/dataset.js";
 import { Rng } from "../dist/util/rng.js";
 import { trainingOracle } from "../dist/nn/tiny.js";
 import { censusBatch, censusData } from "../dist/optim/census-batch.js";
+import { defaultSettings, runCell } from "../dist/atlas/cells.js";
+import { grid1d } from "../dist/data/synthetic.js";
 
-const NETS: Record<string, { widths: number[]; act: string; loss: string; n: number; target: string }> = {
+const NETS: Record<string, { widths: number[]; act: ActivationName; loss: LossName; n: number; target: string }> = {
   a: { widths: [1, 3, 1], act: "tanh", loss: "mse", n: 100, target: "sin1d" },
   b: { widths: [1, 50, 1], act: "tanh", loss: "mse", n: 100, target: "sin1d" },
   c: { widths: [2, 100, 100, 1], act: "tanh", loss: "mse", n: 500, target: "sin2d" },
@@ -64,6 +68,23 @@ function main(): void {
     rng.fillNormal(a);
     const t = best(() => be.gemm(false, false, n, n, n, 1, a, 0, n, a, 0, n, 0, c, 0, n), name === "calib" ? 5 : quick ? 3 : 20);
     out = { ...base, n, seconds: t, gflops: (2 * n ** 3) / t / 1e9 };
+  } else if (name.startsWith("census_")) {
+    // the atlas's train cells on the census workload of ../shared/bench/bench_census.py: PyTorch-style init,
+    // Adam 2000 steps lr 1e-2, then the solver to ‖∇R‖ ≤ 1e-12 (≤ 100 iterations), inertia; cos 2x on 20 points
+    const net = name.slice(7), m = Number(net.split("-")[1]), seeds = quick ? 20 : 100;
+    const settings = defaultSettings({ data: "grid:cos2x:20", widths: [m], seeds, sources: ["train"], train: { optimizers: ["adam"], scales: [1], steps: 2000, lrAdam: 1e-2, lrGd: 0.05 }, solver: { tol: 1e-12, maxIter: 100 } });
+    const d = grid1d("cos2x", 20);
+    const task = (seed: number) => ({ cell: { width: m, source: "train" as const, seed, params: { optimizer: "adam", scale: 1 } }, settings, data: { n: d.n, d: d.d, k: d.k, x: d.x, y: d.y } });
+    runCell(task(10_000)); // warm-up
+    const t0 = performance.now();
+    let converged = 0;
+    const counts: Record<string, number> = {};
+    for (let s = 0; s < seeds; s++) {
+      const p = runCell(task(s)).points[0];
+      if (p.gradNorm <= 1e-12) { converged++; const k = `${p.inertia.neg},${p.inertia.zero},${p.inertia.pos}`; counts[k] = (counts[k] ?? 0) + 1; }
+    }
+    const t = (performance.now() - t0) / 1e3;
+    out = { ...base, net, seeds, seconds: t, seedsPerS: seeds / t, seedsPerSPerCore: seeds / t, converged, inertiaCounts: counts };
   } else if (name.startsWith("train_")) {
     const key = name.slice(6), s = NETS[key];
     // the oracle `train` itself uses (fused tiny kernels for small two-layer nets, the Evaluator otherwise)
@@ -95,8 +116,8 @@ function main(): void {
     let bestT = Infinity, bb = 0, bi = 0;
     for (let r = 0; r < reps + (ev.P > 1000 ? 0 : 1); r++) { once(); if (tb + ti < bestT) { bestT = tb + ti; bb = tb; bi = ti; } }
     out = { ...base, M: ev.P, seconds: bestT, buildS: bb, inertiaS: bi, neg: inert.neg, zero: inert.zero, pos: inert.pos };
-  } else if (name.startsWith("census_")) {
-    // census_<widths>_<points>: bench_census.py's protocol (200 seeds, 2000 Adam steps at 1e-2, LM ≤ 100, tanh)
+  } else if (name.startsWith("censusbatch_")) {
+    // censusbatch_<widths>_<points>: the census engine on bench_census.py's protocol (200 seeds, 2000 Adam steps at 1e-2, LM ≤ 100, tanh)
     const [, spec, pts] = name.split("_");
     const seeds = quick ? 50 : 200;
     const c0 = process.cpuUsage();

@@ -64,7 +64,10 @@ if (fromIdx >= 0) {
 } else {
   for (const t of threadCounts)
     for (const c of ["calib", "dgemm1024", "train_a", "train_b", "train_mnist_ce", "hessian_b", "hessian_d", ...(large ? ["hessian_c"] : [])]) child(c, t);
-  for (const c of CENSUS) child(`census_${c.net}_${c.points}`, 1); // one core, like the reference
+  // atlas throughput on the census workload: one core, one seed after another (the atlas's worker threads scale it)
+  for (const c of ["census_1-2-1", "census_1-4-1"]) child(c, 1);
+  // the census engine (censusBatch) on bench_census.py's protocol, one core like the reference
+  for (const c of CENSUS) child(`censusbatch_${c.net}_${c.points}`, 1);
   const havePy = benchDir !== undefined && existsSync(python) && spawnSync(python, ["-c", "import torch"]).status === 0;
   if (!havePy) process.stderr.write("bench: /usr/bin/python3 with torch or ../shared/bench not found; ratios skipped\n");
   else for (const t of [1, 2]) {
@@ -74,7 +77,7 @@ if (fromIdx >= 0) {
     py("bench_hessian.py", ["--nets", quick ? "b" : large && t === 1 ? "b,d,c" : "b,d"], t);
   }
   if (havePy) for (const c of CENSUS) {
-    // batched over as many seeds as ours; the per-seed loop is ≈10× slower, so it runs a tenth of them
+    // batched over as many seeds as the engine cases (the atlas rows read these too); the per-seed loop is ≈10× slower, so it runs a tenth of them
     py("bench_census.py", ["--nets", c.net, "--points", String(c.points), "--impl", "batched", "--seeds", quick ? "50" : "200"], 1);
     py("bench_census.py", ["--nets", c.net, "--points", String(c.points), "--impl", "loop", "--seeds", quick ? "5" : "20"], 1);
   }
@@ -97,7 +100,7 @@ for (const r of lines) {
   const t = `${r.threads ?? "?"}t`;
   if (r.bench === "dgemm" && r.n === 1024 && String(r.impl).startsWith("numpy")) ref.dgemm1024 = Math.max(ref.dgemm1024 ?? 0, r.gflops as number);
   if (r.bench === "train") { const k = `train_${r.net}`; ref[k] = Math.max(ref[k] ?? 0, r.steps_per_s as number); }
-  if (r.bench === "census") (census[`census_${r.net}_${r.points}`] ??= {})[r.impl as string] = r;
+  if (r.bench === "census") (census[`censusbatch_${r.net}_${r.points}`] ??= {})[r.impl as string] = r;
   const k = `hessian_${r.net}`, kt = `${k}@${t}`;
   if (r.bench === "hessian_build" && !r.estimated) {
     build[kt] = Math.min(build[kt] ?? Infinity, r.min_s as number);
@@ -122,10 +125,21 @@ row("dgemm1024", "DGEMM n=1024", "gflops", "GFLOP/s", true, "≥ 0.7×");
 row("train_a", "GD 1-3-1 tanh n=100", "stepsPerS", "steps/s", true, "≥ 20×");
 row("train_b", "GD 1-50-1 tanh n=100", "stepsPerS", "steps/s", true, "≥ 20×");
 row("train_mnist_ce", "GD 784-400-10 ReLU CE n=1000", "stepsPerS", "steps/s", true, "time ≤ 1.2× (ratio ≥ 0.83)");
-for (const c of CENSUS) row(`census_${c.net}_${c.points}`, `census ${c.net} tanh, ${c.points} points (vs batched)`, "seedsPerS", "seeds/s", true, "≥ 10×");
+for (const c of CENSUS) row(`censusbatch_${c.net}_${c.points}`, `census ${c.net} tanh, ${c.points} points (vs batched)`, "seedsPerS", "seeds/s", true, "≥ 10×");
 row("hessian_b", "Hessian+inertia 1-50-1 (M=151)", "seconds", "s", false, "≤ 1×");
 row("hessian_d", "Hessian+inertia 64-32-10 (M=2,410)", "seconds", "s", false, "≤ 0.5×");
 row("hessian_c", "Hessian+inertia 2-100-100-1 (M=10,501)", "seconds", "s", false, "≤ 0.5×");
+// census: seeds/s on one core, PyTorch loop and batched side by side
+for (const net of ["1-2-1", "1-4-1"]) {
+  const o = ours[`census_${net}`];
+  if (!o) continue;
+  const refs = lines.filter((r) => r.side === "pytorch" && r.bench === "census" && r.net === net);
+  for (const impl of ["loop", "batched"]) {
+    const r = refs.find((x) => x.impl === impl)?.seeds_per_s as number | undefined;
+    table.push([`atlas census ${net} vs torch ${impl}`, `${fmt(o.seedsPerSPerCore as number)} seeds/s/core (1t)`, r === undefined ? "–" : `${fmt(r)} seeds/s`, r === undefined ? "n/a (no python/torch)" : `${((o.seedsPerSPerCore as number) / r).toFixed(2)}×`, "≥ 1×", String(o.peakRssMB)]);
+    emit({ bench: "summary", case: `census_${net}_${impl}`, embedscape: o.seedsPerSPerCore, reference: r ?? null, unit: "seeds/s/core" });
+  }
+}
 const calib = ours.calib?.gflops;
 const widths = table[0].map((_, j) => Math.max(...table.map((r) => r[j].length)));
 const text = table.map((r) => "| " + r.map((c, j) => c.padEnd(widths[j])).join(" | ") + " |").join("\n");
@@ -167,7 +181,7 @@ for (const r of lines) {
 const gdNotes = Object.keys(gdOurs).map((k) => `- ${k}: embedscape ${gdOurs[k].join(", ")}; PyTorch ${(gdRef[k] ?? ["not run"]).join(", ")} per step.`);
 // Census cases: both sides' outcome counts (the same protocol and, bit for bit, the same initial points).
 const counts = (c: unknown): string => Object.entries((c ?? {}) as Record<string, number>).sort((a, b) => b[1] - a[1]).map(([k, v]) => `(${k}) ×${v}`).join(", ") || "none";
-const censusNotes = CENSUS.map((c) => `census_${c.net}_${c.points}`).filter((k) => ours[k]).map((k) => {
+const censusNotes = CENSUS.map((c) => `censusbatch_${c.net}_${c.points}`).filter((k) => ours[k]).map((k) => {
   const o = ours[k]!, b = census[k]?.batched, l = census[k]?.loop;
   const same = b && b.seeds === o.seeds ? (JSON.stringify(Object.entries(b.inertia_counts as object).sort()) === JSON.stringify(Object.entries(o.inertiaCounts as object).sort()) && b.converged === o.converged ? "same counts" : "COUNTS DIFFER") : "";
   return `- ${k}: embedscape ${o.seeds} seeds in ${fmt(o.seconds as number)} s (${fmt(o.cpuSeconds as number)} s CPU), ${o.converged} converged: ${counts(o.inertiaCounts)}. ` +

@@ -40,8 +40,8 @@ test("tanhFast: within 4 ulp of Math.tanh, exact at 0 and saturating to ±1, NaN
 
 const ARCHS = [[1, 3, 1], [2, 4, 3], [3, 5, 2], [1, 6, 1]];
 
-for (const act of [...ACTIVATION_NAMES, "leaky-relu:0.2"]) {
-  for (const lossName of ["mse", "cross-entropy"]) {
+for (const act of [...ACTIVATION_NAMES, "leaky-relu:0.2"] as const) {
+  for (const lossName of ["mse", "cross-entropy"] as const) {
     test(`TinyEvaluator = Evaluator to 1e-12 and = finite differences: ${act}, ${lossName}`, () => {
       for (const [ai, widths] of ARCHS.entries()) {
         if (lossName === "cross-entropy" && widths[2] === 1) continue;

@@ -16,5 +16,6 @@ export const commandModules: Array<() => Promise<{ register(program: Command): v
   () => import("./reproduce.js"),
   () => import("./condense.js"),
   () => import("./prune.js"),
+  () => import("./atlas.js"),
   () => import("./doctor.js"),
 ];
