@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { makeArch } from "../nn/arch.js";
 import { TinyEvaluator } from "../nn/tiny.js";
-import { torchDefaultInit } from "../util/torch-rng.js";
+import { torchDefaultInit } from "./census.js";
 import { censusBatch, censusData } from "./census-batch.js";
 import { getBackend, nativeBackend, setBackend } from "../linalg/backend.js";
 import { InputError } from "../util/errors.js";

@@ -5,7 +5,7 @@ import { getBackend } from "../linalg/backend.js";
 import type { Arch } from "../nn/arch.js";
 import { TinyEvaluator } from "../nn/tiny.js";
 import { InputError } from "../util/errors.js";
-import { torchDefaultInit } from "../util/torch-rng.js";
+import { torchDefaultInit } from "./census.js";
 
 /** Options of `censusBatch` (the protocol of ../shared/bench/bench_census.py; its defaults). */
 export interface CensusBatchOptions {
