@@ -3,6 +3,7 @@ import { norm2 } from "../linalg/dense.js";
 import { createNet, type Net } from "../nn/arch.js";
 import { trainingOracle } from "../nn/tiny.js";
 import { InputError } from "../util/errors.js";
+import { powi } from "../util/fdmath.js";
 
 export type OptimizerName = "gd" | "adam";
 
@@ -121,7 +122,7 @@ export function minimize(oracle: LossOracle, theta: Float64Array, opts: TrainOpt
       for (let i = 0; i < P; i++) theta[i] -= lr * g[i];
     } else {
       const t = step + 1;
-      const c1 = 1 / (1 - b1 ** t), c2 = 1 / (1 - b2 ** t);
+      const c1 = 1 / (1 - powi(b1, t)), c2 = 1 / (1 - powi(b2, t)); // engine-independent βᵗ (util/fdmath)
       for (let i = 0; i < P; i++) {
         const gi = g[i];
         m[i] = b1 * m[i] + (1 - b1) * gi;
