@@ -27,6 +27,7 @@ after(async () => { if (!skip) { await browser.close(); await close(); } });
 
 async function open(hash: string): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: 1300, height: 1000 } });
+  page.setDefaultTimeout(120_000); // CI machines are small and shared: wait for results, never race them
   const errors: string[] = [];
   page.on("pageerror", (e) => errors.push(String(e)));
   page.on("console", (m) => { if (m.type() === "error") errors.push(m.text()); });
@@ -80,6 +81,7 @@ test("a CSV upload replaces the data and the net's widths follow it; a bad link 
   await page.waitForFunction(() => document.querySelector('[data-testid="status"]')?.textContent === "done" && document.getElementById("step")?.textContent === "2000");
   await page.close();
   const bad = await browser.newPage();
+  bad.setDefaultTimeout(120_000);
   await bad.goto(url + "#data=nope");
   await bad.waitForFunction(() => document.querySelector('[data-testid="status"]')?.textContent?.includes("bad link"));
   await bad.close();
