@@ -7,10 +7,10 @@ export const mnistPruneReproduction: Reproduction = {
   description: "E6: train 784-400-10 ReLU on 1000 MNIST digits from small init, merge condensed neurons at cosine 0.9, held-out agreement, retraining",
   options: [
     { flags: "--steps <n>", description: "full-batch training steps of the wide net (with --until-plateau: the least number)", default: "800", parse: { kind: "int", min: 1 } },
-    { flags: "--until-plateau", description: "the paper's protocol: after --steps, train on until the loss falls by less than --plateau-threshold (relative, not rising) over --plateau-window steps, then prune", parse: { kind: "flag" } },
-    { flags: "--plateau-window <n>", description: "with --until-plateau: window W of steps", default: "100", parse: { kind: "int", min: 1 } },
-    { flags: "--plateau-threshold <r>", description: "with --until-plateau: stop when (R(t−W) − R(t))/R(t−W) < r", default: "0.001", parse: { kind: "real", positive: true } },
-    { flags: "--max-steps <n>", description: "with --until-plateau: most training steps (the run says when the plateau was not reached)", default: "20000", parse: { kind: "int", min: 1 } },
+    { flags: "--until-plateau", description: "the paper's protocol: after --steps, train on until the lowest loss so far falls by less than --plateau-threshold (relative) over --plateau-window steps, then prune", parse: { kind: "flag" } },
+    { flags: "--plateau-window <n>", description: "with --until-plateau: window W of steps", default: "500", parse: { kind: "int", min: 1 } },
+    { flags: "--plateau-threshold <r>", description: "with --until-plateau: stop when (B(t−W) − B(t))/B(t−W) < r, B(t) the lowest loss up to step t", default: "0.05", parse: { kind: "real", positive: true } },
+    { flags: "--max-steps <n>", description: "with --until-plateau: most training steps (the run says when the plateau was not reached)", default: "10000", parse: { kind: "int", min: 1 } },
     { flags: "--optimizer <name>", description: "gd or adam", default: "gd", parse: { kind: "text", choices: ["gd", "adam"] } },
     { flags: "--lr <rate>", description: "learning rate", default: "1", parse: { kind: "real", positive: true } },
     { flags: "--scale <s>", description: "initial scale: W ~ N(0, (s/√fan_in)²), zero biases", default: "0.01", parse: { kind: "real", positive: true } },
@@ -49,7 +49,7 @@ export const mnistPruneReproduction: Reproduction = {
       nets,
       text: [
         `wide net: loss ${r.wideLoss.toExponential(3)}, ‖∇R‖ ${r.wideGradNorm.toExponential(2)} after ${r.trainSteps} ${r.options.optimizer} steps (relative decrease over the last 10 %: ${r.finalRelativeDecrease.toExponential(2)})`,
-        ...(r.plateau ? [`plateau rule (decrease < ${r.plateau.threshold} over ${r.plateau.window} steps): ${r.plateau.reached ? "reached" : `NOT reached within ${r.plateau.maxSteps} steps`} at step ${r.plateau.step}, decrease ${r.plateau.relativeDecrease.toExponential(2)}`] : []),
+        ...(r.plateau ? [`plateau rule (lowest loss fell < ${r.plateau.threshold} over ${r.plateau.window} steps): ${r.plateau.reached ? "reached" : `NOT reached within ${r.plateau.maxSteps} steps`} at step ${r.plateau.step}, decrease ${r.plateau.relativeDecrease.toExponential(2)}`] : []),
         `width ${r.widthBefore} → ${r.widthAfter} at cosine ${r.options.threshold} (${r.lowAmplitudeDropped} low-amplitude neurons dropped first)`,
         `argmax agreement with the wide net: held-out ${pct(r.agreementHeldOut)}, training ${pct(r.agreementTrain)}; loss after merging ${r.lossAfterMerge.toExponential(3)}`,
         `retrained ${r.options.retrainSteps} steps: loss ${(r.retrainHistory[r.retrainHistory.length - 1]?.loss ?? NaN).toExponential(3)}; held-out agreement ${pct(r.agreementHeldOutAfterRetrain)}`,
