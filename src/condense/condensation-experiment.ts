@@ -89,13 +89,95 @@ function plateausOf(curve: Array<{ step: number; loss: number }>): number[] {
   return out;
 }
 
+/** The parameters of one run of the E2/E3 experiment (one width, one run index): a sweep cell. */
+export interface CondensationRunParams {
+  width: number;
+  run: number;
+  steps: number;
+  lr: number;
+  scale: number;
+  points: number;
+  seed: number;
+  threshold: number;
+  lowAmplitude: number;
+  /**
+   * The reference loss level, when known (widths > 2: the lowest final loss of the width-≤2 runs): the run then picks
+   * its snapshot and effective neurons itself. Without it (the reference widths) the run returns every logged θ.
+   */
+  referenceLoss?: number;
+}
+
+/** Loss-spectrum range and bins (log10 of the loss). */
+export const SPECTRUM = { lo: -5, hi: 0, bins: 200 } as const;
+
+/** What one run returns (JSON-safe: θ as plain arrays). */
+export interface CondensationRunResult {
+  width: number;
+  run: number;
+  curve: Array<{ step: number; loss: number }>;
+  finalLoss: number;
+  plateaus: number[];
+  /** This run's loss-spectrum counts (SPECTRUM bins) and the steps outside the range. */
+  spectrum: number[];
+  outside: number;
+  /** Every logged (step, loss, θ): only without `referenceLoss`. */
+  snaps?: Array<{ step: number; loss: number; theta: number[] }>;
+  /** With `referenceLoss`: the logged step whose loss is closest to it, and its merged effective neurons. */
+  snapshot?: { step: number; loss: number; theta: number[] };
+  effective?: EffectiveNeuron[];
+}
+
+function pickSnapshot<T extends { loss: number }>(snaps: T[], referenceLoss: number): T {
+  return snaps.reduce((a, b) => (Math.abs(Math.log(b.loss / referenceLoss)) < Math.abs(Math.log(a.loss / referenceLoss)) ? b : a));
+}
+
 /**
- * SPEC §7 E2/E3: two-layer ReLU nets 1-m-1 on the target ReLU(2x+0.6) − ReLU(x) + ReLU(0.5x−0.4) − ReLU(1.5x−0.6)
- * (grid on [−1, 1]), full-batch GD from the same small initialisation scale for every width; loss curves with their
- * plateaus; at the point where each run's loss is closest to the lowest final loss of the width-≤2 runs, neurons are merged
- * (`mergeNeurons`: low amplitude dropped, equal directions summed by the E6 rule) into effective neurons.
+ * One run of SPEC §7 E2/E3: a 1-m-1 ReLU net with every parameter N(0, scale²) drawn from Rng(seed·1000003 + m·101 + run),
+ * full-batch GD on the relu4 grid, the loss logged at ≈80 log-spaced steps, the per-step loss spectrum, and (given the
+ * reference loss) the snapshot and its effective neurons. Deterministic in float64: the same parameters give the same bits.
  */
-export function condensationExperiment(opts: CondensationExperimentOptions = {}): CondensationExperimentResult {
+export function condensationRun(p: CondensationRunParams): CondensationRunResult {
+  const m = p.width;
+  if (!Number.isInteger(m) || m < 1) throw new InputError(`width must be a positive integer, got ${m}`);
+  if (!Number.isInteger(p.steps) || p.steps < 10) throw new InputError(`steps must be an integer ≥ 10, got ${p.steps}`);
+  const data = grid1d("relu4", p.points, -1, 1);
+  const marks = logSteps(p.steps);
+  const spectrum = new Array<number>(SPECTRUM.bins).fill(0);
+  let outside = 0;
+  const onStep = (_s: number, loss: number): void => {
+    const b = spectrumBin(loss, SPECTRUM.lo, SPECTRUM.hi, SPECTRUM.bins);
+    if (b < 0) outside++; else spectrum[b]++;
+  };
+  const arch = makeArch([1, m, 1], "relu", "mse");
+  const rng = new Rng(p.seed * 1000003 + m * 101 + p.run);
+  const net = createNet(arch);
+  for (let i = 0; i < net.theta.length; i++) net.theta[i] = p.scale * rng.normal();
+  const ev = new Evaluator(arch, data);
+  const theta = net.theta;
+  const curve: Array<{ step: number; loss: number }> = [];
+  const snaps: Array<{ step: number; loss: number; theta: number[] }> = [];
+  let state: TrainState | undefined;
+  let prev = 0;
+  for (const s of marks) {
+    if (s > prev) { state = minimize(ev, theta, { optimizer: "gd", lr: p.lr, steps: s - prev, recordEvery: s - prev, resume: state, onStep }).state; prev = s; }
+    const loss = ev.loss(theta);
+    curve.push({ step: s, loss });
+    snaps.push({ step: s, loss, theta: Array.from(theta) });
+  }
+  const finalLoss = curve[curve.length - 1].loss;
+  const out: CondensationRunResult = { width: m, run: p.run, curve, finalLoss, plateaus: plateausOf(curve), spectrum, outside };
+  if (p.referenceLoss === undefined) out.snaps = snaps;
+  else {
+    out.snapshot = pickSnapshot(snaps, p.referenceLoss);
+    out.effective = effectiveNeurons(createNet(arch, Float64Array.from(out.snapshot.theta)), p.threshold, p.lowAmplitude);
+  }
+  return out;
+}
+
+type FullOptions = Required<Omit<CondensationExperimentOptions, "onProgress">>;
+
+/** The options with defaults filled in and checked. */
+export function condensationOptions(opts: CondensationExperimentOptions = {}): FullOptions {
   const o = {
     widths: opts.widths ?? [1, 2, 3, 4, 8, 30, 200], runs: opts.runs ?? 1, steps: opts.steps ?? 20000, lr: opts.lr ?? 0.05,
     scale: opts.scale ?? 0.01, points: opts.points ?? 41, seed: opts.seed ?? 0, threshold: opts.threshold ?? 0.99, lowAmplitude: opts.lowAmplitude ?? 0.01,
@@ -103,65 +185,65 @@ export function condensationExperiment(opts: CondensationExperimentOptions = {})
   if (!o.widths.length || o.widths.some((w) => !Number.isInteger(w) || w < 1)) throw new InputError(`widths must be positive integers, got ${o.widths.join(",")}`);
   if (!Number.isInteger(o.runs) || o.runs < 1) throw new InputError(`runs must be a positive integer, got ${o.runs}`);
   if (!Number.isInteger(o.steps) || o.steps < 10) throw new InputError(`steps must be an integer ≥ 10, got ${o.steps}`);
-  const data = grid1d("relu4", o.points, -1, 1);
-  const marks = logSteps(o.steps);
+  return o;
+}
+
+/**
+ * The two phases of cells of the experiment: first every run of the reference widths (width ≤ 2, or the narrowest
+ * width when there is none), then, given their lowest final loss, every run of the other widths.
+ */
+export function condensationPlan(o: FullOptions): { referenceCells: CondensationRunParams[]; otherCells(referenceLoss: number): CondensationRunParams[]; referenceOf(runs: CondensationRunResult[]): number } {
   const order = [...new Set(o.widths)].sort((a, b) => a - b);
-  // the reference level: the lowest final loss of any run of width ≤ 2 (an estimate of the width-2 minimum, which
-  // every wider net can realise by embedding); without such widths, that of the narrowest width
-  const refWidths = new Set(order.filter((m) => m <= 2).length ? order.filter((m) => m <= 2) : [order[0]]);
-  let referenceLoss = Infinity;
-  const runs: WidthRun[] = [];
-  const pending: Array<{ run: WidthRun; snaps: Array<{ step: number; loss: number; theta: Float64Array }> }> = [];
-  const snapshotOf = (arch: ReturnType<typeof makeArch>, snaps: Array<{ step: number; loss: number; theta: Float64Array }>): WidthRun["snapshot"] => {
-    const best = snaps.reduce((a, b) => (Math.abs(Math.log(b.loss / referenceLoss)) < Math.abs(Math.log(a.loss / referenceLoss)) ? b : a));
-    return { step: best.step, loss: best.loss, net: createNet(arch, best.theta) };
+  const refWidths = order.filter((m) => m <= 2).length ? order.filter((m) => m <= 2) : [order[0]];
+  const base = { steps: o.steps, lr: o.lr, scale: o.scale, points: o.points, seed: o.seed, threshold: o.threshold, lowAmplitude: o.lowAmplitude };
+  const cells = (widths: number[], referenceLoss?: number): CondensationRunParams[] =>
+    widths.flatMap((width) => Array.from({ length: o.runs }, (_, run) => ({ width, run, ...base, ...(referenceLoss === undefined ? {} : { referenceLoss }) })));
+  return {
+    referenceCells: cells(refWidths),
+    otherCells: (referenceLoss) => cells(order.filter((m) => !refWidths.includes(m)), referenceLoss),
+    referenceOf: (runs) => runs.reduce((a, r) => Math.min(a, r.finalLoss), Infinity),
   };
-  const spectrum = { lo: -5, hi: 0, bins: 200, widths: order, counts: order.map(() => new Array<number>(200).fill(0)), outside: order.map(() => 0) };
-  let done = 0;
-  for (const [wi, m] of order.entries()) {
-    const hist = spectrum.counts[wi];
-    const onStep = (_s: number, loss: number): void => {
-      const b = spectrumBin(loss, spectrum.lo, spectrum.hi, spectrum.bins);
-      if (b < 0) spectrum.outside[wi]++; else hist[b]++;
-    };
-    const arch = makeArch([1, m, 1], "relu", "mse");
-    if (!refWidths.has(m) && pending.length) {
-      for (const p of pending) { p.run.snapshot = snapshotOf(p.run.snapshot!.net.arch, p.snaps); p.run.effective = effectiveNeurons(p.run.snapshot!.net, o.threshold, o.lowAmplitude); }
-      pending.length = 0;
-    }
-    for (let r = 0; r < o.runs; r++) {
-      const rng = new Rng(o.seed * 1000003 + m * 101 + r);
-      const net = createNet(arch);
-      for (let i = 0; i < net.theta.length; i++) net.theta[i] = o.scale * rng.normal();
-      const ev = new Evaluator(arch, data);
-      const theta = net.theta;
-      const curve: Array<{ step: number; loss: number }> = [];
-      const snaps: Array<{ step: number; loss: number; theta: Float64Array }> = [];
-      let state: TrainState | undefined;
-      let prev = 0;
-      for (const s of marks) {
-        if (s > prev) { state = minimize(ev, theta, { optimizer: "gd", lr: o.lr, steps: s - prev, recordEvery: s - prev, resume: state, onStep }).state; prev = s; }
-        const loss = ev.loss(theta);
-        curve.push({ step: s, loss });
-        snaps.push({ step: s, loss, theta: Float64Array.from(theta) });
-      }
-      const finalLoss = curve[curve.length - 1].loss;
-      const run: WidthRun = { width: m, run: r, curve, finalLoss, plateaus: plateausOf(curve), snapshot: null, effective: [] };
-      if (refWidths.has(m)) {
-        referenceLoss = Math.min(referenceLoss, finalLoss);
-        run.snapshot = { step: o.steps, loss: finalLoss, net: createNet(arch, theta) };
-        pending.push({ run, snaps });
-      } else {
-        run.snapshot = snapshotOf(arch, snaps);
-        run.effective = effectiveNeurons(run.snapshot!.net, o.threshold, o.lowAmplitude);
-      }
-      runs.push(run);
-      opts.onProgress?.(++done, order.length * o.runs);
-    }
+}
+
+/** Put the runs of both phases together into the experiment's result (snapshots of the reference runs picked here). */
+export function assembleCondensation(o: FullOptions, referenceLoss: number, results: CondensationRunResult[]): CondensationExperimentResult {
+  const order = [...new Set(o.widths)].sort((a, b) => a - b);
+  const spectrum = { ...SPECTRUM, widths: order, counts: order.map(() => new Array<number>(SPECTRUM.bins).fill(0)), outside: order.map(() => 0) };
+  const runs: WidthRun[] = [];
+  for (const r of results) {
+    const wi = order.indexOf(r.width);
+    for (let b = 0; b < SPECTRUM.bins; b++) spectrum.counts[wi][b] += r.spectrum[b];
+    spectrum.outside[wi] += r.outside;
+    const arch = makeArch([1, r.width, 1], "relu", "mse");
+    const snap = r.snapshot ?? pickSnapshot(r.snaps!, referenceLoss);
+    const net = createNet(arch, Float64Array.from(snap.theta));
+    runs.push({
+      width: r.width, run: r.run, curve: r.curve, finalLoss: r.finalLoss, plateaus: r.plateaus,
+      snapshot: { step: snap.step, loss: snap.loss, net }, effective: r.effective ?? effectiveNeurons(net, o.threshold, o.lowAmplitude),
+    });
   }
-  for (const p of pending) { p.run.snapshot = snapshotOf(p.run.snapshot!.net.arch, p.snaps); p.run.effective = effectiveNeurons(p.run.snapshot!.net, o.threshold, o.lowAmplitude); }
   runs.sort((a, b) => a.width - b.width || a.run - b.run);
+  const data = grid1d("relu4", o.points, -1, 1);
   return { options: o, data: { x: Array.from(data.x), y: Array.from(data.y) }, referenceLoss, runs, lossSpectrum: spectrum };
+}
+
+/**
+ * SPEC §7 E2/E3: two-layer ReLU nets 1-m-1 on the target ReLU(2x+0.6) − ReLU(x) + ReLU(0.5x−0.4) − ReLU(1.5x−0.6)
+ * (grid on [−1, 1]), full-batch GD from the same small initialisation scale for every width; loss curves with their
+ * plateaus; at the point where each run's loss is closest to the lowest final loss of the width-≤2 runs, neurons are merged
+ * (`mergeNeurons`: low amplitude dropped, equal directions summed by the E6 rule) into effective neurons.
+ * Runs one `condensationRun` after the other in this thread; the sweep executor `condensation-run` runs the same cells
+ * on all cores or a queue (src/sweep) and gives the same bits.
+ */
+export function condensationExperiment(opts: CondensationExperimentOptions = {}): CondensationExperimentResult {
+  const o = condensationOptions(opts);
+  const plan = condensationPlan(o);
+  let done = 0;
+  const total = plan.referenceCells.length + plan.otherCells(1).length;
+  const run = (p: CondensationRunParams): CondensationRunResult => { const r = condensationRun(p); opts.onProgress?.(++done, total); return r; };
+  const ref = plan.referenceCells.map(run);
+  const referenceLoss = plan.referenceOf(ref);
+  return assembleCondensation(o, referenceLoss, [...ref, ...plan.otherCells(referenceLoss).map(run)]);
 }
 
 /** Merge a 1-m-1 ReLU net's neurons (E3): drop low amplitude, sum equal directions by the E6 rule; angle and signed a·‖(w,b)‖ of each (merged neurons with |amplitude| ≤ lowAmplitude·max are left out). */

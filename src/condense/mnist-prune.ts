@@ -171,3 +171,20 @@ export async function mnistPruneReport(r: MnistPruneResult): Promise<string> {
     { title: "Prediction agreement", html: figure(await agreementHeatmap(r.agreementMatrix, "held-out digits: wide class vs pruned class"), "Counts of held-out digits by the wide net's and the merged net's argmax class (off-diagonal = disagreement).") },
   ]);
 }
+
+/**
+ * The deterministic numbers of an E6 run, as one sweep cell returns them (no timings, no nets): widths, losses,
+ * agreements, accuracies, the loss at the end of training and retraining. The engine (dense Evaluator on OpenBLAS vs
+ * sparse pure-TS oracle) is recorded beside the result by the sweep, since the last bits depend on it.
+ */
+export function mnistPruneCellResult(r: MnistPruneResult): Record<string, number | null> {
+  return {
+    widthBefore: r.widthBefore, widthAfter: r.widthAfter, lowAmplitudeDropped: r.lowAmplitudeDropped,
+    wideLoss: r.wideLoss, wideGradNorm: r.wideGradNorm, finalRelativeDecrease: r.finalRelativeDecrease,
+    lossAfterMerge: r.lossAfterMerge, outputMaxDiff: r.outputMaxDiff, outputMaxDiffHeldOut: r.outputMaxDiffHeldOut,
+    agreementHeldOut: r.agreementHeldOut, agreementTrain: r.agreementTrain,
+    heldOutAccuracyWide: r.heldOutAccuracyWide, heldOutAccuracyPruned: r.heldOutAccuracyPruned,
+    retrainFinalLoss: r.retrainHistory[r.retrainHistory.length - 1]?.loss ?? null,
+    agreementHeldOutAfterRetrain: r.agreementHeldOutAfterRetrain,
+  };
+}
