@@ -230,7 +230,7 @@ export class QueueRunner implements SweepRunner {
     const onCompleted = ({ jobId }: { jobId: string }): void => kick(jobId);
     const onFailed = ({ jobId, failedReason }: { jobId: string; failedReason: string }): void => {
       if (byKey.has(jobId)) { kick(jobId); return; }
-      if (!store.hasCell(jobId)) { store.reject(truncate(oneLine(jobId), 200), truncate(oneLine(failedReason))); log(`sweep: a job not of this sweep (${truncate(oneLine(jobId), 40)}) was refused: ${truncate(oneLine(failedReason), 200)}`); }
+      if (!store.hasCell(jobId) && /^payload rejected/.test(failedReason ?? "") && store.reject(truncate(oneLine(jobId), 200), truncate(oneLine(failedReason)))) log(`sweep: a job not of this sweep (${truncate(oneLine(jobId), 40)}) was refused: ${truncate(oneLine(failedReason), 200)}`);
     };
     this.events.on("completed", onCompleted);
     this.events.on("failed", onFailed);
@@ -243,11 +243,36 @@ export class QueueRunner implements SweepRunner {
         wake = () => {};
       }
       await Promise.all(inFlight);
+      await this.recordRefused(store);
     } finally {
       this.events.off("completed", onCompleted);
       this.events.off("failed", onFailed);
     }
     return { cells: total, ...tally(store, cells), computed, duplicates, mismatches, seconds: (performance.now() - t0) / 1000 };
+  }
+
+  /**
+   * Record in the store the failed jobs of the queue that are no cell of this sweep and were refused as payloads
+   * (events are not durable, so this scans the failed set; at most `limit` jobs).
+   */
+  async recordRefused(store: SweepStore, limit = 10000): Promise<number> {
+    let n = 0;
+    for (const job of await this.queue.getJobs(["failed"], 0, limit - 1)) {
+      if (!job?.id || store.hasCell(job.id) || !/^payload rejected/.test(job.failedReason ?? "")) continue;
+      if (store.reject(truncate(oneLine(job.id), 200), truncate(oneLine(job.failedReason)))) n++;
+    }
+    return n;
+  }
+
+  /** Wait until the queue and its event stream are connected (so no event of a job added later is missed). */
+  async ready(): Promise<void> {
+    await this.queue.waitUntilReady();
+    await this.events.waitUntilReady();
+  }
+
+  /** The queue's job counts by state (waiting, active, completed, failed, delayed…). */
+  jobCounts(): Promise<Record<string, number>> {
+    return this.queue.getJobCounts();
   }
 
   async close(): Promise<void> {

@@ -1,5 +1,5 @@
 import Database from "better-sqlite3";
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { InputError } from "../util/errors.js";
 import type { Cell, CellOutcome } from "./cell.js";
@@ -49,7 +49,7 @@ export class SweepStore {
       CREATE TABLE IF NOT EXISTS failures (key TEXT PRIMARY KEY REFERENCES cells(key), reason TEXT NOT NULL, attempts INTEGER, at TEXT NOT NULL);
       CREATE TABLE IF NOT EXISTS mismatches (id INTEGER PRIMARY KEY, key TEXT NOT NULL, stored_hash TEXT NOT NULL, new_hash TEXT NOT NULL,
         stored_worker TEXT, new_worker TEXT, stored_backend TEXT, new_backend TEXT, new_result TEXT NOT NULL, at TEXT NOT NULL);
-      CREATE TABLE IF NOT EXISTS rejected (id INTEGER PRIMARY KEY, job TEXT NOT NULL, reason TEXT NOT NULL, at TEXT NOT NULL);
+      CREATE TABLE IF NOT EXISTS rejected (job TEXT PRIMARY KEY, reason TEXT NOT NULL, at TEXT NOT NULL);
     `);
     const p = (sql: string): Database.Statement => this.db.prepare(sql);
     this.stmts = {
@@ -59,7 +59,7 @@ export class SweepStore {
       clearFailure: p("DELETE FROM failures WHERE key = ?"),
       fail: p("INSERT OR REPLACE INTO failures (key, reason, attempts, at) VALUES (?, ?, ?, ?)"),
       mismatch: p("INSERT INTO mismatches (key, stored_hash, new_hash, stored_worker, new_worker, stored_backend, new_backend, new_result, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"),
-      reject: p("INSERT INTO rejected (job, reason, at) VALUES (?, ?, ?)"),
+      reject: p("INSERT OR IGNORE INTO rejected (job, reason, at) VALUES (?, ?, ?)"),
       pending: p("SELECT c.key, c.kind, c.version, c.params FROM cells c WHERE NOT EXISTS (SELECT 1 FROM results r WHERE r.key = c.key) AND (? OR NOT EXISTS (SELECT 1 FROM failures f WHERE f.key = c.key)) ORDER BY c.seq"),
       hasCell: p("SELECT 1 FROM cells WHERE key = ?"),
     };
@@ -101,9 +101,9 @@ export class SweepStore {
     if (!this.result(key)) this.stmts.fail.run(key, reason, attempts, new Date().toISOString());
   }
 
-  /** Record a queue job that is not a cell of this sweep and was refused by a worker. */
-  reject(job: string, reason: string): void {
-    this.stmts.reject.run(job, reason, new Date().toISOString());
+  /** Record a queue job that is not a cell of this sweep and was refused by a worker (once per job id); true if new. */
+  reject(job: string, reason: string): boolean {
+    return this.stmts.reject.run(job, reason, new Date().toISOString()).changes === 1;
   }
 
   result(key: string): StoredResult | undefined {
@@ -123,7 +123,7 @@ export class SweepStore {
   }
 
   rejected(): Array<{ job: string; reason: string; at: string }> {
-    return this.db.prepare("SELECT job, reason, at FROM rejected ORDER BY id").all() as Array<{ job: string; reason: string; at: string }>;
+    return this.db.prepare("SELECT job, reason, at FROM rejected ORDER BY at, job").all() as Array<{ job: string; reason: string; at: string }>;
   }
 
   /** Counts: cells, results, failures, mismatches. */
@@ -144,4 +144,10 @@ export class SweepStore {
   close(): void {
     this.db.close();
   }
+}
+
+/** Open the store of an existing sweep folder (InputError when the folder has none). */
+export function existingStore(dir: string): SweepStore {
+  if (!existsSync(join(resolve(dir), STORE_FILE))) throw new InputError(`${dir} is not a sweep folder (no ${STORE_FILE})`);
+  return new SweepStore(dir);
 }

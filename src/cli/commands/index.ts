@@ -17,4 +17,6 @@ export const commandModules: Array<() => Promise<{ register(program: Command): v
   () => import("./condense.js"),
   () => import("./prune.js"),
   () => import("./doctor.js"),
+  () => import("./worker.js"),
+  () => import("./sweep.js"),
 ];

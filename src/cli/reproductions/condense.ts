@@ -2,6 +2,8 @@ import { writeAtomic } from "../../io/files.js";
 import { InputError } from "../../util/errors.js";
 import { progress } from "../progress.js";
 import { cosineFlag, num } from "../run.js";
+import { runnerFromFlags, sweepDirFromFlags, sweepProgress, SWEEP_OPTIONS, wantsSweep } from "../sweep-options.js";
+import { parseRange } from "../../symmetry/args.js";
 
 const say = (s: string): void => void process.stdout.write(s + "\n");
 const int = (flag: string, v: unknown, min: number): number => num(flag, v as string | undefined, { int: true, min });
@@ -23,8 +25,10 @@ export const mnistPruneReproduction = {
     { flags: "--retrain <n>", description: "retraining steps of the merged net", default: "200" },
     { flags: "--retrain-lr <rate>", description: "learning rate of the retraining (default: --lr; merged neurons are sharper, so a smaller one can be needed)" },
     { flags: "--seed <n>", description: "initialisation seed", default: "0" },
-    { flags: "--save-wide <file>", description: "also save the trained wide net (.json)" },
-    { flags: "--save-pruned <file>", description: "also save the merged net before retraining (.json)" },
+    { flags: "--seeds <list>", description: "run every seed of a list like 0..9 as a sweep (locally on all cores or on --queue): median and spread of the width after pruning next to the paper's 58" },
+    { flags: "--save-wide <file>", description: "also save the trained wide net (.json; single seed only)" },
+    { flags: "--save-pruned <file>", description: "also save the merged net before retraining (.json; single seed only)" },
+    ...SWEEP_OPTIONS,
   ],
   async run(o: Record<string, string | boolean | undefined> & { out: string }): Promise<Record<string, unknown>> {
     const { saveNet } = await import("../../io/files.js");
@@ -32,6 +36,16 @@ export const mnistPruneReproduction = {
     const optimizer = String(o.optimizer);
     if (optimizer !== "gd" && optimizer !== "adam") throw new InputError(`--optimizer must be gd or adam, got "${optimizer}"`);
     const threshold = cosineFlag("--threshold", o.threshold as string | undefined);
+    if (o.seeds !== undefined || wantsSweep(o)) {
+      if (o.saveWide !== undefined || o.savePruned !== undefined) throw new InputError("--save-wide and --save-pruned need a single run (no --seeds, --queue or --sweep-dir)");
+      const seeds = o.seeds === undefined ? [int("--seed", o.seed, 0)] : parseRange("--seeds", o.seeds as string, { max: 2 ** 31 });
+      return mnistPruneSeeds(o, seeds, {
+        steps: int("--steps", o.steps, 1), optimizer, lr: real("--lr", o.lr), scale: real("--scale", o.scale),
+        width: int("--width", o.width, 1), train: int("--train", o.train, 1), threshold,
+        lowAmplitude: real("--low-amplitude", o.lowAmplitude, false), retrainSteps: int("--retrain", o.retrain, 0),
+        retrainLr: o.retrainLr === undefined ? undefined : real("--retrain-lr", o.retrainLr),
+      });
+    }
     const bars: Record<string, ReturnType<typeof progress>> = {};
     const r = mnistPruneExperiment({
       steps: int("--steps", o.steps, 1), optimizer, lr: real("--lr", o.lr), scale: real("--scale", o.scale),
@@ -60,6 +74,31 @@ export const mnistPruneReproduction = {
   },
 };
 
+/** E6 over seeds through a sweep: one cell per seed, a table of seeds, the median and spread of the width after. */
+async function mnistPruneSeeds(o: Record<string, string | boolean | undefined> & { out: string }, seeds: number[], opts: Parameters<typeof import("../../sweep/experiments.js").mnistPruneSweep>[1]): Promise<Record<string, unknown>> {
+  const { mnistPruneSweep, sweepName } = await import("../../sweep/experiments.js");
+  const { mnistPruneSeedsReport } = await import("../../condense/mnist-prune.js");
+  const { SweepStore } = await import("../../sweep/store.js");
+  const store = new SweepStore(sweepDirFromFlags(o, sweepName("mnist-prune", { ...opts, seeds })));
+  const runner = await runnerFromFlags(o);
+  const bar = sweepProgress("seeds");
+  try {
+    const r = await mnistPruneSweep(seeds, opts, runner, store, bar.opts);
+    bar.stop();
+    writeAtomic(o.out, mnistPruneSeedsReport(r));
+    if (!o.json) {
+      const w = r.widthAfter;
+      say(`width after pruning over ${w.n} seed(s): median ${w.median}, quartiles ${w.q1}–${w.q3}, range ${w.min}–${w.max} (paper: ${r.paperWidthAfter})`);
+      say(`results in ${store.path}; report written to ${o.out}`);
+    }
+    return { ...r, sweep: { runner: runner.name, store: store.path } };
+  } finally {
+    bar.stop();
+    await runner.close();
+    store.close();
+  }
+}
+
 /** `embedscape reproduce condensation`: SPEC §7 E2/E3 (plateaus across widths, effective neurons). */
 export const condensationReproduction = {
   name: "condensation",
@@ -73,6 +112,7 @@ export const condensationReproduction = {
     { flags: "--scale <s>", description: "every parameter ~ N(0, s²) at initialisation", default: "0.01" },
     { flags: "--threshold <cos>", description: "cosine threshold for merging effective neurons", default: "0.99" },
     { flags: "--seed <n>", description: "seed", default: "0" },
+    ...SWEEP_OPTIONS,
   ],
   async run(o: Record<string, string | boolean | undefined> & { out: string }): Promise<Record<string, unknown>> {
     const { condensationExperiment, condensationExperimentReport, condensationSummary } = await import("../../condense/condensation-experiment.js");
@@ -80,15 +120,37 @@ export const condensationReproduction = {
     if (o.more) for (const w of [6, 15, 60, 100, 2000]) if (!widths.includes(w)) widths.push(w);
     widths.sort((a, b) => a - b);
     const runs = int("--runs", o.runs, 1);
-    const bar = progress(widths.length * runs, "runs");
-    const r = condensationExperiment({
+    const opts = {
       widths, runs, steps: int("--steps", o.steps, 10), lr: real("--lr", o.lr), scale: real("--scale", o.scale),
-      threshold: cosineFlag("--threshold", o.threshold as string | undefined), seed: int("--seed", o.seed, 0), onProgress: (d) => bar.update(d),
-    });
-    bar.stop();
+      threshold: cosineFlag("--threshold", o.threshold as string | undefined), seed: int("--seed", o.seed, 0),
+    };
+    let r: Awaited<ReturnType<typeof condensationExperiment>>;
+    let sweep: { runner: string; store: string } | undefined;
+    if (runs > 1 || wantsSweep(o)) {
+      // every (width, run) is a sweep cell: all cores here, or the queue; same bits as the in-process loop
+      const { condensationSweep, sweepName } = await import("../../sweep/experiments.js");
+      const { condensationOptions } = await import("../../condense/condensation-experiment.js");
+      const { SweepStore } = await import("../../sweep/store.js");
+      const store = new SweepStore(sweepDirFromFlags(o, sweepName("condensation", condensationOptions(opts))));
+      const runner = await runnerFromFlags(o);
+      const bar = sweepProgress("runs");
+      try {
+        r = await condensationSweep(opts, runner, store, bar.opts);
+        sweep = { runner: runner.name, store: store.path };
+      } finally {
+        bar.stop();
+        await runner.close();
+        store.close();
+      }
+    } else {
+      const bar = progress(widths.length * runs, "runs");
+      r = condensationExperiment({ ...opts, onProgress: (d) => bar.update(d) });
+      bar.stop();
+    }
     writeAtomic(o.out, await condensationExperimentReport(r));
-    const s = condensationSummary(r);
+    const s: Record<string, unknown> = { ...condensationSummary(r), ...(sweep ? { sweep } : {}) };
     if (!o.json) {
+      if (sweep) say(`${r.runs.length} runs (${sweep.runner} runner); results in ${sweep.store}`);
       say(`reference (lowest final loss of the width ≤ 2 runs): ${r.referenceLoss.toExponential(3)}`);
       for (const w of s.perWidth as Array<{ width: number; finalLossMedian: number; plateausRun0: number[]; effectiveNeurons: Array<{ angle: number; amplitude: number }> }>) {
         say(`m = ${w.width}: final loss ${w.finalLossMedian.toExponential(3)}; plateaus ${w.plateausRun0.map((v) => v.toExponential(2)).join(", ") || "–"}; ${w.effectiveNeurons.length} effective neuron(s) ${w.effectiveNeurons.map((e) => `(${e.angle.toFixed(2)}, ${e.amplitude.toFixed(3)})`).join(" ")}`);
