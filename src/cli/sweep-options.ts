@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import type { ReproductionOption } from "./reproductions.js";
+import type { ReproductionOption } from "../experiments/registry.js";
 import { num } from "./run.js";
 import { progress } from "./progress.js";
 import type { RunOptions, SweepRunner } from "../sweep/runner.js";

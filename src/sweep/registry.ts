@@ -44,7 +44,7 @@ export function executorKinds(): string[] {
  * exports `executors: Executor[]`.
  */
 export const executorModules: Array<() => Promise<{ executors: Array<Executor<never>> }>> = [
-  () => import("./executors/condense.js"),
+  () => import("../experiments/condensation/executors.js"),
 ];
 
 let loaded: Promise<void> | undefined;
