@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { condensationRun } from "./condensation-1d.js";
+import { condensationRun } from "./condensation-runs.js";
 import type { Executor } from "../../sweep/registry.js";
 
 const finite = z.number().finite();

@@ -1,7 +1,7 @@
 import {
   assembleCondensation, condensationOptions, condensationPlan,
   type CondensationExperimentOptions, type CondensationExperimentResult, type CondensationRunResult,
-} from "./condensation-1d.js";
+} from "./condensation-runs.js";
 import type { MnistPruneOptions } from "./mnist-prune.js";
 import { makeCell } from "../../sweep/cell.js";
 import { loadExecutors } from "../../sweep/registry.js";
