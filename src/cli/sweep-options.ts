@@ -17,6 +17,16 @@ export const SWEEP_OPTIONS: ReproductionOption[] = [
 
 type Flags = Record<string, string | boolean | undefined>;
 
+/** Check the sweep flags (queue URL, password and CA files, numbers) before anything is created or connected. */
+export async function checkSweepFlags(o: Flags): Promise<void> {
+  if (typeof o.queue === "string") {
+    const { connectionOptions } = await import("../sweep/queue.js");
+    connectionOptions({ url: o.queue, passwordFile: typeof o.queuePasswordFile === "string" ? o.queuePasswordFile : undefined, caFile: typeof o.queueCaFile === "string" ? o.queueCaFile : undefined });
+  }
+  num("--attempts", String(o.attempts ?? "3"), { int: true, min: 1 });
+  if (o.cores !== undefined) num("--cores", o.cores as string, { int: true, min: 1 });
+}
+
 /** The runner the flags ask for: the queue (coordinator) or worker threads here. */
 export async function runnerFromFlags(o: Flags): Promise<SweepRunner> {
   if (typeof o.queue === "string") {

@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { printJson } from "../run.js";
-import { runnerFromFlags, sweepProgress, SWEEP_OPTIONS } from "../sweep-options.js";
+import { checkSweepFlags, runnerFromFlags, sweepProgress, SWEEP_OPTIONS } from "../sweep-options.js";
 
 const say = (s: string): void => void process.stdout.write(s + "\n");
 
@@ -40,6 +40,7 @@ export function register(program: Command): void {
     const { loadExecutors } = await import("../../sweep/registry.js");
     const { GoalNotReached } = await import("../../util/errors.js");
     await loadExecutors();
+    await checkSweepFlags(o);
     const store = existingStore(o.sweepDir as string);
     const runner = await runnerFromFlags(o);
     const bar = sweepProgress("cells");

@@ -2,7 +2,7 @@ import { writeAtomic } from "../../io/files.js";
 import { InputError } from "../../util/errors.js";
 import { progress } from "../../cli/progress.js";
 import { cosineFlag, num } from "../../cli/run.js";
-import { runnerFromFlags, sweepDirFromFlags, sweepProgress, SWEEP_OPTIONS, wantsSweep } from "../../cli/sweep-options.js";
+import { checkSweepFlags, runnerFromFlags, sweepDirFromFlags, sweepProgress, SWEEP_OPTIONS, wantsSweep } from "../../cli/sweep-options.js";
 import { parseRange } from "../../cli/args.js";
 
 const say = (s: string): void => void process.stdout.write(s + "\n");
@@ -80,6 +80,7 @@ async function mnistPruneSeeds(o: Record<string, string | boolean | undefined> &
   const { sweepName } = await import("../../sweep/run-cells.js");
   const { mnistPruneSeedsReport } = await import("./mnist-prune.js");
   const { SweepStore } = await import("../../sweep/store.js");
+  await checkSweepFlags(o);
   const store = new SweepStore(sweepDirFromFlags(o, sweepName("mnist-prune", { ...opts, seeds })));
   const runner = await runnerFromFlags(o);
   const bar = sweepProgress("seeds");
@@ -133,6 +134,7 @@ export const condensationReproduction = {
       const { sweepName } = await import("../../sweep/run-cells.js");
       const { condensationOptions } = await import("./condensation-1d.js");
       const { SweepStore } = await import("../../sweep/store.js");
+      await checkSweepFlags(o);
       const store = new SweepStore(sweepDirFromFlags(o, sweepName("condensation", condensationOptions(opts))));
       const runner = await runnerFromFlags(o);
       const bar = sweepProgress("runs");
