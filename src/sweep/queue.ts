@@ -198,9 +198,12 @@ export class QueueRunner implements SweepRunner {
     const check = async (key: string): Promise<void> => {
       const c = byKey.get(key);
       if (!c) return;
+      // the state first: completed and failed are final, and the job's fields are written with the move into them
+      const state = await this.queue.getJobState(key);
+      if (state === "unknown") { await this.submit([c]); return; } // Redis lost it (no persistence): enqueue again
+      if (state !== "completed" && state !== "failed") return;
       const job = await Job.fromId(this.queue, key);
-      if (!job) { await this.submit([c]); return; } // Redis lost it (no persistence): enqueue again
-      const state = await job.getState();
+      if (!job) return;
       if (state === "completed") {
         if (!byKey.has(key)) return;
         let outcome;
