@@ -169,3 +169,10 @@ test("malformed and tampered payloads are refused without running, with the reas
     store.close();
   }
 });
+
+test("a worker with --exit-when-idle leaves once the queue stayed empty, with exit code 0", { skip, timeout: 60000 }, async () => {
+  const w = worker(redis.url, "idle", ["--exit-when-idle", "1"]);
+  await w.exited;
+  assert.equal(w.p.exitCode, 0, w.log);
+  assert.match(w.log, /the queue stayed empty for 1 s; exiting/);
+});

@@ -129,9 +129,18 @@ export async function startWorker(a: QueueAddress & QueueTuning & { queueName?: 
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => (closing ??= (async () => { clearTimeout(idleTimer); await worker.close(); })());
   if (a.exitWhenIdle !== undefined) {
-    const arm = (): void => { clearTimeout(idleTimer); idleTimer = setTimeout(() => { log(`worker ${me}: the queue stayed empty for ${a.exitWhenIdle} s; exiting`); void close(); }, a.exitWhenIdle! * 1000); };
+    // idle = no cell running here and the queue found empty; "drained" also fires while other cells still run
+    let running = 0;
+    const arm = (): void => {
+      clearTimeout(idleTimer);
+      if (running > 0) return;
+      idleTimer = setTimeout(() => { if (running === 0) { log(`worker ${me}: the queue stayed empty for ${a.exitWhenIdle} s; exiting`); void close(); } }, a.exitWhenIdle! * 1000);
+    };
+    worker.on("active", () => { running++; clearTimeout(idleTimer); });
+    const finished = (): void => { running = Math.max(0, running - 1); if (running === 0) arm(); };
+    worker.on("completed", finished);
+    worker.on("failed", finished);
     worker.on("drained", arm);
-    worker.on("active", () => clearTimeout(idleTimer));
     arm();
   }
   const closed = new Promise<void>((resolve) => worker.on("closed", () => resolve()));
