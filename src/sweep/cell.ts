@@ -33,8 +33,10 @@ export interface CellOutcome {
   seconds: number;
 }
 
-/** Largest accepted payload (canonical JSON characters): cells are small parameter sets, never data. */
-export const MAX_PAYLOAD_CHARS = 64 * 1024;
+/** Default largest payload of a kind (JSON characters): cells are small parameter sets. */
+export const DEFAULT_MAX_PAYLOAD_CHARS = 64 * 1024;
+/** No payload of any kind is larger (a kind that carries its data, e.g. an atlas cell, raises its own limit up to this). */
+export const MAX_PAYLOAD_CHARS = 16 * 1024 * 1024;
 /** Largest accepted result text. */
 export const MAX_RESULT_CHARS = 64 * 1024 * 1024;
 
@@ -105,12 +107,15 @@ export function workerName(): string {
  */
 export async function executeCell(data: unknown, expectedKey?: string): Promise<CellOutcome> {
   await loadExecutors();
-  if (JSON.stringify(data ?? null).length > MAX_PAYLOAD_CHARS) throw new PayloadError(`payload rejected: larger than ${MAX_PAYLOAD_CHARS} characters`);
+  const size = JSON.stringify(data ?? null).length;
+  if (size > MAX_PAYLOAD_CHARS) throw new PayloadError(`payload rejected: larger than ${MAX_PAYLOAD_CHARS} characters`);
   const env = payloadSchema.safeParse(data);
   if (!env.success) throw new PayloadError(`payload rejected: ${issueText(env.error)}`);
   const { kind, version, params } = env.data;
   const e = findExecutor(kind);
   if (!e) throw new PayloadError(`payload rejected: unknown experiment kind "${kind}"`);
+  const limit = Math.min(e.maxPayloadChars ?? DEFAULT_MAX_PAYLOAD_CHARS, MAX_PAYLOAD_CHARS);
+  if (size > limit) throw new PayloadError(`payload rejected: larger than ${limit} characters for ${kind}`);
   if (version !== e.version) throw new PayloadError(`payload rejected: ${kind} version ${version}, this worker runs version ${e.version} (update embedscape on one side)`);
   const parsed = e.params.safeParse(params);
   if (!parsed.success) throw new PayloadError(`payload rejected: ${kind} parameters: ${issueText(parsed.error)}`);

@@ -37,7 +37,7 @@ export class LocalRunner implements SweepRunner {
           const o = (await this.pool.run({ payload: payloadOf(c), key: c.key })) as CellOutcome | { rejected: string };
           if ("rejected" in o) { store.fail(c.key, `PayloadError: ${o.rejected}`, attempt); log(`sweep: cell ${c.key.slice(0, 12)}… refused: ${o.rejected}`); break; }
           const r = store.record(o, attempt);
-          if (r === "stored") computed++; else if (r === "duplicate") duplicates++; else { mismatches++; log(`sweep: determinism failure: cell ${c.key.slice(0, 12)}… gave a different result than the stored one`); }
+          if (r === "stored") { computed++; opts.onResult?.(c, o); } else if (r === "duplicate") duplicates++; else { mismatches++; log(`sweep: determinism failure: cell ${c.key.slice(0, 12)}… gave a different result than the stored one`); }
           break;
         } catch (e) {
           const err = e as Error;

@@ -222,7 +222,7 @@ export class QueueRunner implements SweepRunner {
           byKey.delete(key); progress(); return;
         }
         const r = store.record(outcome, job.attemptsStarted ?? job.attemptsMade);
-        if (r === "stored") computed++;
+        if (r === "stored") { computed++; opts.onResult?.(c, outcome); }
         else if (r === "duplicate") duplicates++;
         else { mismatches++; log(`sweep: DETERMINISM FAILURE: cell ${key.slice(0, 12)}… from ${truncate(outcome.worker, 80)} (${outcome.backend}) differs from the stored result (see the mismatches table of ${store.path})`); }
         byKey.delete(key); progress();

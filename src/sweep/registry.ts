@@ -13,6 +13,8 @@ export interface Executor<P = unknown> {
   /** Strict schema of the parameters: every payload from a queue is parsed with it before `run` sees it. */
   params: z.ZodType<P>;
   run(params: P): unknown;
+  /** Largest payload (JSON characters) of this kind, default DEFAULT_MAX_PAYLOAD_CHARS (64 KiB); at most 16 MiB. */
+  maxPayloadChars?: number;
 }
 
 export const KIND_PATTERN = /^[a-z][a-z0-9-]{0,63}$/;

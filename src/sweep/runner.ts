@@ -1,4 +1,4 @@
-import type { Cell } from "./cell.js";
+import type { Cell, CellOutcome } from "./cell.js";
 import type { SweepStore } from "./store.js";
 
 /** Progress of a running sweep (cells of this call). */
@@ -12,6 +12,8 @@ export interface RunOptions {
   onProgress?: (p: SweepProgress) => void;
   /** Also rerun cells whose earlier runs gave up (default false: a recorded failure stays). */
   retryFailed?: boolean;
+  /** Called for every result this call stores (results already in the store before the call: read them with `store.result`). */
+  onResult?: (cell: Cell, outcome: CellOutcome) => void;
   /** One line per notable event (a cell retried, a mismatch, a lost connection); default stderr. */
   log?: (line: string) => void;
 }

@@ -56,7 +56,8 @@ test("executeCell: a valid payload runs and hashes its canonical result; malform
     [{ ...payloadOf(c), script: "rm -rf /" }, /Unrecognized key/],
     [{ ...payloadOf(c), params: { ...c.params, width: 2.5 } }, /condensation-run parameters: width/],
     [{ ...payloadOf(c), params: { ...c.params, steps: 301 } }, /hashes to [0-9a-f]{12}…, not to the job id/, c.key],
-    [{ ...payloadOf(c), params: { ...c.params, pad: "x".repeat(70000) } }, /larger than/],
+    [{ ...payloadOf(c), params: { ...c.params, pad: "x".repeat(70000) } }, /larger than 65536 characters for condensation-run/],
+    [{ ...payloadOf(c), kind: "any", pad: "x".repeat(17 * 1024 * 1024) }, /larger than 16777216 characters$/],
   ];
   for (const [p, re, key] of bad) await assert.rejects(executeCell(p, key), (e: Error) => e instanceof PayloadError && re.test(e.message), String(re));
   assert.throws(() => checkOutcome({ ...o, hash: sha256("x") }, c.key), /hash does not match/);
@@ -89,7 +90,9 @@ test("local runner: the E2/E3 sweep on worker threads is bit-identical to the in
   const store = new SweepStore(join(dir, "local"));
   const runner = new LocalRunner({ threads: 2 });
   try {
-    const viaSweep = await condensationSweep(opts, runner, store);
+    const seen: string[] = [];
+    const viaSweep = await condensationSweep(opts, runner, store, { onResult: (cell, o) => { assert.equal(cell.key, o.key); seen.push(o.key); } });
+    assert.equal(new Set(seen).size, 8);
     assert.equal(canonicalJson(viaSweep), canonicalJson(condensationExperiment(opts))); // every float64 bit
     assert.equal(store.counts().done, 8);
     const again = await runner.run(store, store.pending());
