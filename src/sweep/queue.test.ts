@@ -131,6 +131,40 @@ test("Redis killed and restarted mid-sweep (appendonly): workers and coordinator
   }
 });
 
+test("coordinator SIGKILLed mid-sweep and restarted: it resumes from its database and the queue", { skip, timeout: 120000 }, async () => {
+  const d = join(tmp, "coord");
+  const seed = new SweepStore(d);
+  seed.addCells(cells);
+  seed.close();
+  const coordinator = (): Proc => {
+    const p = spawn(process.execPath, [main, "sweep", "run", "--sweep-dir", d, "--queue", redis.url, "--queue-name", "coord", "--json"], { stdio: ["ignore", "pipe", "pipe"] });
+    const c: Proc = { p, log: "", exited: new Promise((r) => p.on("exit", () => r())) };
+    p.stdout!.on("data", (x: Buffer) => { c.log += x.toString(); });
+    p.stderr!.on("data", (x: Buffer) => { c.log += x.toString(); });
+    return c;
+  };
+  const ws = [worker(redis.url, "coord"), worker(redis.url, "coord")];
+  const watch = new SweepStore(d);
+  try {
+    const first = coordinator();
+    await until(() => watch.counts().done >= 2, 60000, "two results");
+    first.p.kill("SIGKILL");
+    await first.exited;
+    const atKill = watch.counts().done;
+    assert.ok(atKill < cells.length, "killed before the end");
+    await new Promise((r) => setTimeout(r, 1500)); // workers go on; their results wait in Redis
+    const second = coordinator();
+    await second.exited;
+    assert.equal(second.p.exitCode, 0, second.log);
+    const j = JSON.parse(second.log.slice(second.log.indexOf("{"))) as { computed: number };
+    assert.equal(j.computed, cells.length - atKill);
+    assertSameAsLocal(watch);
+  } finally {
+    await stopAll(ws);
+    watch.close();
+  }
+});
+
 test("malformed and tampered payloads are refused without running, with the reason stored", { skip, timeout: 120000 }, async () => {
   const store = new SweepStore(join(tmp, "malformed"));
   const runner = new QueueRunner({ url: redis.url, queueName: "malformed", scanMs: 300, log: () => {} });
