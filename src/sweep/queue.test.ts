@@ -210,3 +210,35 @@ test("a worker with --exit-when-idle leaves once the queue stayed empty, with ex
   assert.equal(w.p.exitCode, 0, w.log);
   assert.match(w.log, /the queue stayed empty for 1 s; exiting/);
 });
+
+test("a password-protected Redis: --queue-password-file on workers and coordinator; a wrong password is said clearly", { skip, timeout: 60000 }, async () => {
+  const secured = await startLocalRedis({ password: "s3cret-pass" });
+  const pw = join(tmp, "redis.pass"), wrong = join(tmp, "wrong.pass");
+  writeFileSync(pw, "s3cret-pass\n");
+  writeFileSync(wrong, "nope\n");
+  const store = new SweepStore(join(tmp, "auth"));
+  const runner = new QueueRunner({ url: secured.url, passwordFile: pw, queueName: "auth", scanMs: 300, log: () => {} });
+  const ws = [worker(secured.url, "auth", ["--queue-password-file", pw]), worker(secured.url, "auth", ["--queue-password-file", wrong]), worker(secured.url, "auth")];
+  const intruder = new QueueRunner({ url: secured.url, passwordFile: wrong, queueName: "auth", log: () => {} });
+  try {
+    const s = await runner.run(store, cells.slice(0, 2));
+    assert.equal(s.done, 2);
+    assert.equal(store.result(cells[0].key)!.hash, local.result(cells[0].key)!.hash);
+    // refused credentials are not retried forever: the worker says so and exits with 2, the coordinator throws
+    await Promise.all([ws[1].exited, ws[2].exited]);
+    assert.equal(ws[1].p.exitCode, 2);
+    assert.match(ws[1].log, /embedscape: Redis at redis:\/\/127\.0\.0\.1:\d+ refused the credentials \(WRONGPASS/);
+    assert.equal(ws[2].p.exitCode, 2);
+    assert.match(ws[2].log, /refused the credentials \(NOAUTH/);
+    assert.doesNotMatch(ws[0].log + ws[1].log + ws[2].log, /s3cret-pass|nope/); // no password in any message
+    const other = new SweepStore(join(tmp, "auth-intruder"));
+    await assert.rejects(intruder.run(other, cells.slice(0, 1)), /refused the credentials/);
+    other.close();
+  } finally {
+    await intruder.close();
+    await stopAll(ws);
+    await runner.close();
+    store.close();
+    await secured.dispose();
+  }
+});

@@ -3,6 +3,7 @@ import { availableParallelism } from "node:os";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import { Job, Queue, QueueEvents, Worker, type ConnectionOptions } from "bullmq";
+import { Redis as IORedis, type RedisOptions } from "ioredis";
 import { InputError, oneLine } from "../util/errors.js";
 import { checkOutcome, payloadOf, truncate, workerName, type Cell } from "./cell.js";
 import { tally, toRun, type RunOptions, type RunSummary, type SweepRunner } from "./runner.js";
@@ -70,10 +71,22 @@ export function connectionOptions(a: QueueAddress): { connection: ConnectionOpti
   return { connection, where };
 }
 
-/** One line for an error BullMQ or ioredis reports (connection errors are already told by the retry strategy). */
-function quietError(log: (s: string) => void): (e: Error) => void {
-  let last = "";
+/** Errors that reconnecting cannot cure: Redis refused the credentials. */
+export function isAuthError(e: Error): boolean {
+  return /WRONGPASS|NOAUTH|invalid password|invalid username-password/i.test(e.message);
+}
+
+/**
+ * One line for an error BullMQ or ioredis reports (connection errors are already told by the retry strategy);
+ * an authentication error goes to `onFatal` instead, once.
+ */
+function quietError(log: (s: string) => void, where: string, onFatal: (message: string) => void): (e: Error) => void {
+  let last = "", fatal = false;
   return (e: Error) => {
+    if (isAuthError(e)) {
+      if (!fatal) { fatal = true; onFatal(`Redis at ${where} refused the credentials (${truncate(oneLine(e.message), 120)}); check --queue-password-file or the URL's user`); }
+      return;
+    }
     const code = (e as NodeJS.ErrnoException).code;
     if (code === "ECONNREFUSED" || code === "ECONNRESET" || code === "EPIPE" || code === "ETIMEDOUT" || /Connection is closed|ECONNREFUSED|ECONNRESET/.test(e.message)) return;
     const line = `embedscape: redis: ${truncate(oneLine(e.message), 300)}`;
@@ -98,6 +111,8 @@ const processorFile = fileURLToPath(new URL("./processor.js", import.meta.url));
 export interface WorkerHandle {
   worker: Worker;
   where: string;
+  /** Cells computing on this worker now. */
+  running(): number;
   /** Finish the running cells, then disconnect. */
   close(): Promise<void>;
   /** Resolves when the worker has closed (by `close`, a signal, or `exitWhenIdle`). */
@@ -110,7 +125,11 @@ export interface WorkerHandle {
  * jobs found stalled by the others and retried. `exitWhenIdle` (seconds) closes it once the queue stayed empty that
  * long (for batch schedulers: Slurm arrays, Kubernetes Jobs).
  */
-export async function startWorker(a: QueueAddress & QueueTuning & { queueName?: string; concurrency?: number; exitWhenIdle?: number; log?: (s: string) => void }): Promise<WorkerHandle> {
+export async function startWorker(a: QueueAddress & QueueTuning & {
+  queueName?: string; concurrency?: number; exitWhenIdle?: number; log?: (s: string) => void;
+  /** Called once when Redis refuses the credentials (default: log it and close the worker). */
+  onFatal?: (message: string) => void;
+}): Promise<WorkerHandle> {
   const log = a.log ?? ((s: string) => void process.stderr.write(s + "\n"));
   const { connection, where } = connectionOptions(a);
   const concurrency = a.concurrency ?? availableParallelism();
@@ -120,7 +139,12 @@ export async function startWorker(a: QueueAddress & QueueTuning & { queueName?: 
     lockDuration: a.lockDuration ?? 30000, stalledInterval: a.stalledInterval ?? 30000, maxStalledCount: a.maxStalledCount ?? 2,
     autorun: false,
   });
-  worker.on("error", quietError(log));
+  let running = 0;
+  worker.on("active", () => { running++; });
+  const done = (): void => { running = Math.max(0, running - 1); };
+  worker.on("completed", done);
+  worker.on("failed", done);
+  worker.on("error", quietError(log, where, a.onFatal ?? ((m) => { log(`embedscape: ${m}`); void close(); })));
   worker.on("active", (job) => log(`worker ${me}: started ${job.id?.slice(0, 12)}… (${truncate(oneLine(job.name), 40)})`));
   worker.on("completed", (job) => log(`worker ${me}: finished ${job.id?.slice(0, 12)}…`));
   worker.on("failed", (job, err) => log(`worker ${me}: ${job?.id?.slice(0, 12) ?? "?"}… failed: ${truncate(oneLine(err.message), 300)}`));
@@ -130,14 +154,13 @@ export async function startWorker(a: QueueAddress & QueueTuning & { queueName?: 
   const close = (): Promise<void> => (closing ??= (async () => { clearTimeout(idleTimer); await worker.close(); })());
   if (a.exitWhenIdle !== undefined) {
     // idle = no cell running here and the queue found empty; "drained" also fires while other cells still run
-    let running = 0;
     const arm = (): void => {
       clearTimeout(idleTimer);
       if (running > 0) return;
       idleTimer = setTimeout(() => { if (running === 0) { log(`worker ${me}: the queue stayed empty for ${a.exitWhenIdle} s; exiting`); void close(); } }, a.exitWhenIdle! * 1000);
     };
-    worker.on("active", () => { running++; clearTimeout(idleTimer); });
-    const finished = (): void => { running = Math.max(0, running - 1); if (running === 0) arm(); };
+    worker.on("active", () => clearTimeout(idleTimer));
+    const finished = (): void => { if (running === 0) arm(); };
     worker.on("completed", finished);
     worker.on("failed", finished);
     worker.on("drained", arm);
@@ -146,7 +169,7 @@ export async function startWorker(a: QueueAddress & QueueTuning & { queueName?: 
   const closed = new Promise<void>((resolve) => worker.on("closed", () => resolve()));
   void worker.run().catch((e: Error) => log(`embedscape: worker stopped: ${truncate(oneLine(e.message), 300)}`));
   log(`worker ${me}: serving queue "${a.queueName ?? DEFAULT_QUEUE_NAME}" at ${where} with ${concurrency} cell(s) at a time`);
-  return { worker, where, close, closed };
+  return { worker, where, running: () => running, close, closed };
 }
 
 /**
@@ -159,8 +182,11 @@ export async function startWorker(a: QueueAddress & QueueTuning & { queueName?: 
 export class QueueRunner implements SweepRunner {
   readonly name = "queue";
   readonly where: string;
-  private queue: Queue;
-  private events: QueueEvents;
+  private queueName: string;
+  private connection: ConnectionOptions;
+  private queue!: Queue;
+  private events!: QueueEvents;
+  private connected?: Promise<void>;
   private attempts: number;
   private scanMs: number;
   private keepSeconds: number;
@@ -170,19 +196,41 @@ export class QueueRunner implements SweepRunner {
     this.log = a.log ?? ((s: string) => void process.stderr.write(s + "\n"));
     const { connection, where } = connectionOptions({ ...a, log: this.log });
     this.where = where;
-    const name = a.queueName ?? DEFAULT_QUEUE_NAME;
-    this.queue = new Queue(name, { connection });
-    this.events = new QueueEvents(name, { connection });
-    const onError = quietError(this.log);
-    this.queue.on("error", onError);
-    this.events.on("error", onError);
+    this.connection = connection;
+    this.queueName = a.queueName ?? DEFAULT_QUEUE_NAME;
     this.attempts = a.attempts ?? 3;
     this.scanMs = a.scanMs ?? 2000;
     this.keepSeconds = a.keepSeconds ?? 7 * 86400;
   }
 
+  /**
+   * Connect: one probe client first (it retries with backoff while Redis is down, and an InputError ends it when
+   * Redis refuses the credentials, which reconnecting cannot cure), then the queue and its event stream.
+   */
+  ready(): Promise<void> {
+    this.connected ??= (async () => {
+      const probe = new IORedis({ ...(this.connection as RedisOptions), lazyConnect: true });
+      try {
+        await new Promise<void>((resolve, reject) => {
+          probe.once("ready", () => resolve());
+          probe.on("error", (e: Error) => { if (isAuthError(e)) reject(new InputError(`Redis at ${this.where} refused the credentials (${truncate(oneLine(e.message), 120)}); check --queue-password-file or the URL's user`)); });
+          probe.connect().catch(() => {});
+        });
+      } finally { probe.disconnect(); }
+      this.queue = new Queue(this.queueName, { connection: this.connection });
+      this.events = new QueueEvents(this.queueName, { connection: this.connection });
+      const onError = quietError(this.log, this.where, (m) => this.log(`embedscape: ${m}`));
+      this.queue.on("error", onError);
+      this.events.on("error", onError);
+      await this.queue.waitUntilReady();
+      await this.events.waitUntilReady();
+    })();
+    return this.connected;
+  }
+
   /** Enqueue cells (jobId = key): cells already on the queue, in any state, are left as they are. */
   async submit(cells: Cell[]): Promise<void> {
+    await this.ready();
     for (let i = 0; i < cells.length; i += 500) {
       await this.queue.addBulk(cells.slice(i, i + 500).map((c) => ({
         name: c.kind, data: payloadOf(c),
@@ -201,6 +249,7 @@ export class QueueRunner implements SweepRunner {
     let computed = 0, duplicates = 0, mismatches = 0;
     const progress = (): void => opts.onProgress?.({ ...tally(store, cells), total });
     progress();
+    await this.ready();
     if (opts.retryFailed) for (const c of todo) { const j = await Job.fromId(this.queue, c.key); if (j && (await j.getState()) === "failed") await j.retry("failed"); }
     await this.submit(todo);
     let wake: () => void = () => {};
@@ -268,6 +317,7 @@ export class QueueRunner implements SweepRunner {
    * (events are not durable, so this scans the failed set; at most `limit` jobs).
    */
   async recordRefused(store: SweepStore, limit = 10000): Promise<number> {
+    await this.ready();
     let n = 0;
     for (const job of await this.queue.getJobs(["failed"], 0, limit - 1)) {
       if (!job?.id || store.hasCell(job.id) || !/^payload rejected/.test(job.failedReason ?? "")) continue;
@@ -276,19 +326,19 @@ export class QueueRunner implements SweepRunner {
     return n;
   }
 
-  /** Wait until the queue and its event stream are connected (so no event of a job added later is missed). */
-  async ready(): Promise<void> {
-    await this.queue.waitUntilReady();
-    await this.events.waitUntilReady();
-  }
-
   /** The queue's job counts by state (waiting, active, completed, failed, delayed…). */
-  jobCounts(): Promise<Record<string, number>> {
+  async jobCounts(): Promise<Record<string, number>> {
+    await this.ready();
     return this.queue.getJobCounts();
   }
 
+  /** Disconnect (bounded: after 3 s without an answer from Redis the runner stops waiting). */
   async close(): Promise<void> {
-    await this.events.close();
-    await this.queue.close();
+    if (!this.connected) return;
+    try { await this.connected; } catch { return; } // never connected: the probe is already gone
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<void>((resolve) => { timer = setTimeout(resolve, 3000); timer.unref(); });
+    await Promise.race([Promise.all([this.events.close(), this.queue.close()]).catch(() => {}), late]);
+    clearTimeout(timer);
   }
 }

@@ -27,10 +27,11 @@ export function register(program: Command): void {
         lockDuration: num("--lock-duration", o.lockDuration, { int: true, min: 100 }),
         stalledInterval: num("--stalled-interval", o.stalledInterval, { int: true, min: 100 }),
         maxStalledCount: num("--max-stalled", o.maxStalled, { int: true, min: 0 }),
+        onFatal: (m) => { process.stderr.write(`embedscape: ${m}\n`); process.exit(2); },
       });
       let signals = 0;
       const stop = (sig: string): void => {
-        if (++signals > 1) process.exit(130);
+        if (++signals > 1 || w.running() === 0) process.exit(signals > 1 ? 130 : 0); // nothing running: nothing to finish
         process.stderr.write(`embedscape: ${sig}: finishing the running cells (again to exit now)\n`);
         void w.close();
       };
