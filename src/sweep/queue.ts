@@ -146,7 +146,10 @@ export async function startWorker(a: QueueAddress & QueueTuning & {
   worker.on("failed", done);
   worker.on("error", quietError(log, where, a.onFatal ?? ((m) => { log(`embedscape: ${m}`); void close(); })));
   worker.on("active", (job) => log(`worker ${me}: started ${job.id?.slice(0, 12)}… (${truncate(oneLine(job.name), 40)})`));
-  worker.on("completed", (job) => log(`worker ${me}: finished ${job.id?.slice(0, 12)}…`));
+  worker.on("completed", (job) => {
+    const r = job.returnvalue as { backend?: unknown; seconds?: unknown } | null;
+    log(`worker ${me}: finished ${job.id?.slice(0, 12)}… (${typeof r?.backend === "string" ? r.backend : "?"}, ${typeof r?.seconds === "number" ? r.seconds.toFixed(1) : "?"} s)`);
+  });
   worker.on("failed", (job, err) => log(`worker ${me}: ${job?.id?.slice(0, 12) ?? "?"}… failed: ${truncate(oneLine(err.message), 300)}`));
   worker.on("stalled", (id) => log(`worker ${me}: job ${String(id).slice(0, 12)}… stalled (its worker stopped renewing the lock); it goes back to the queue`));
   let idleTimer: NodeJS.Timeout | undefined;
