@@ -1,6 +1,8 @@
 import type { Command } from "commander";
+import { checkSweepFlags, runnerFromFlags, sweepProgress, SWEEP_OPTIONS, type SweepFlags } from "../../experiments/sweep-options.js";
+import { num } from "../args.js";
+import { progress } from "../progress.js";
 import { printJson } from "../run.js";
-import { checkSweepFlags, runnerFromFlags, sweepProgress, SWEEP_OPTIONS } from "../sweep-options.js";
 
 const say = (s: string): void => void process.stdout.write(s + "\n");
 
@@ -40,19 +42,25 @@ export function register(program: Command): void {
     const { loadExecutors } = await import("../../sweep/registry.js");
     const { GoalNotReached } = await import("../../util/errors.js");
     await loadExecutors();
-    await checkSweepFlags(o);
+    const s = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
+    const f: SweepFlags = {
+      queue: s(o.queue), queueName: s(o.queueName), queuePasswordFile: s(o.queuePasswordFile), queueCaFile: s(o.queueCaFile),
+      attempts: num("--attempts", s(o.attempts) ?? "3", { int: true, min: 1 }),
+      cores: o.cores === undefined ? undefined : num("--cores", s(o.cores), { int: true, min: 1 }),
+    };
+    await checkSweepFlags(f);
     const store = existingStore(o.sweepDir as string);
-    const runner = await runnerFromFlags(o);
-    const bar = sweepProgress("cells");
+    const runner = await runnerFromFlags(f);
+    const bar = sweepProgress(progress, "cells");
     try {
       const cells = store.pending(o.retryFailed === true);
-      const s = await runner.run(store, cells, { ...bar.opts, retryFailed: o.retryFailed === true });
+      const r = await runner.run(store, cells, { ...bar.opts, retryFailed: o.retryFailed === true });
       bar.stop();
       const counts = store.counts();
-      if (o.json) printJson({ ...s, total: counts, runner: runner.name, store: store.path });
-      else say(`${s.computed} cell(s) computed (${runner.name}), ${s.failed} failed, ${s.mismatches} mismatch(es); the sweep has ${counts.done}/${counts.cells} done`);
+      if (o.json) printJson({ ...r, total: counts, runner: runner.name, store: store.path });
+      else say(`${r.computed} cell(s) computed (${runner.name}), ${r.failed} failed, ${r.mismatches} mismatch(es); the sweep has ${counts.done}/${counts.cells} done`);
       if (counts.failed > 0 || counts.pending > 0) throw new GoalNotReached(`${counts.failed} cell(s) failed and ${counts.pending} pending (see embedscape sweep status --sweep-dir ${o.sweepDir as string})`);
-      if (s.mismatches > 0) throw new GoalNotReached(`${s.mismatches} determinism mismatch(es)`);
+      if (r.mismatches > 0) throw new GoalNotReached(`${r.mismatches} determinism mismatch(es)`);
     } finally {
       bar.stop();
       await runner.close();

@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { num } from "../run.js";
+import { num } from "../args.js";
 
 /**
  * `embedscape worker --queue redis://HOST:PORT`: serve a sweep queue from this machine until stopped (SIGINT/SIGTERM
