@@ -12,7 +12,7 @@ import { fileURLToPath } from "node:url";
 import { makeCell, type Cell } from "../dist/sweep/cell.js";
 import { LocalRunner } from "../dist/sweep/local.js";
 import { QueueRunner } from "../dist/sweep/queue.js";
-import { redisServerBinary, startLocalRedis } from "../dist/sweep/redis-server.js";
+import { redisServerBinary, startLocalRedis } from "../dist/testing/redis-server.js";
 import { loadExecutors } from "../dist/sweep/registry.js";
 import type { SweepRunner } from "../dist/sweep/runner.js";
 import { SweepStore } from "../dist/sweep/store.js";

@@ -15,7 +15,7 @@ import { Queue } from "bullmq";
 import { makeCell, type Cell } from "./cell.js";
 import { LocalRunner } from "./local.js";
 import { connectionOptions, QueueRunner } from "./queue.js";
-import { redisServerBinary, startLocalRedis, type LocalRedis } from "./redis-server.js";
+import { redisServerBinary, startLocalRedis, type LocalRedis } from "../testing/redis-server.js";
 import { loadExecutors } from "./registry.js";
 import { SweepStore } from "./store.js";
 
