@@ -6,7 +6,7 @@ import { Job, Queue, QueueEvents, Worker, type ConnectionOptions } from "bullmq"
 import { Redis as IORedis, type RedisOptions } from "ioredis";
 import { InputError, oneLine } from "../util/errors.js";
 import { checkOutcome, payloadOf, truncate, workerName, type Cell } from "./cell.js";
-import { tally, toRun, type RunOptions, type RunSummary, type SweepRunner } from "./runner.js";
+import { tally, toRun, tracker, type RunOptions, type RunSummary, type SweepRunner } from "./runner.js";
 import type { SweepStore } from "./store.js";
 
 /** The BullMQ queue every embedscape worker serves unless told otherwise. */
@@ -250,8 +250,8 @@ export class QueueRunner implements SweepRunner {
     const total = new Set(cells.map((c) => c.key)).size;
     const byKey = new Map(todo.map((c) => [c.key, c]));
     let computed = 0, duplicates = 0, mismatches = 0;
-    const progress = (): void => opts.onProgress?.({ ...tally(store, cells), total });
-    progress();
+    const track = tracker(store, cells, opts.onProgress);
+    track.report();
     await this.ready();
     if (opts.retryFailed) for (const c of todo) { const j = await Job.fromId(this.queue, c.key); if (j && (await j.getState()) === "failed") await j.retry("failed"); }
     await this.submit(todo);
@@ -271,19 +271,19 @@ export class QueueRunner implements SweepRunner {
         try { outcome = checkOutcome(job.returnvalue, key); } catch (e) {
           store.fail(key, (e as Error).message, job.attemptsMade);
           log(`sweep: ${(e as Error).message}`);
-          byKey.delete(key); progress(); return;
+          byKey.delete(key); track.mark(key, "failed"); return;
         }
         const r = store.record(outcome, job.attemptsStarted ?? job.attemptsMade);
         if (r === "stored") { computed++; opts.onResult?.(c, outcome); }
         else if (r === "duplicate") duplicates++;
         else { mismatches++; log(`sweep: DETERMINISM FAILURE: cell ${key.slice(0, 12)}… from ${truncate(outcome.worker, 80)} (${outcome.backend}) differs from the stored result (see the mismatches table of ${store.path})`); }
-        byKey.delete(key); progress();
+        byKey.delete(key); track.mark(key, "done");
       } else if (state === "failed") {
         if (!byKey.has(key)) return;
         const reason = truncate(oneLine(job.failedReason ?? "unknown reason"));
         store.fail(key, reason, job.attemptsMade);
         log(`sweep: cell ${key.slice(0, 12)}… gave up after ${job.attemptsMade} attempt(s): ${reason}`);
-        byKey.delete(key); progress();
+        byKey.delete(key); track.mark(key, "failed");
       }
     };
     const inFlight = new Set<Promise<void>>();

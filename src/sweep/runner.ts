@@ -59,3 +59,19 @@ export function tally(store: SweepStore, cells: Cell[]): { done: number; failed:
   for (const key of new Set(cells.map((c) => c.key))) { if (store.result(key)) done++; else if (failedKeys.has(key)) failed++; }
   return { done, failed };
 }
+
+/**
+ * Counts of `cells` as a run goes: read from the store once, then updated per cell (no query per event, so
+ * progress stays O(1) per result however large the sweep).
+ */
+export function tracker(store: SweepStore, cells: Cell[], onProgress?: (p: SweepProgress) => void): { mark(key: string, state: "done" | "failed"): void; report(): void } {
+  const keys = new Set(cells.map((c) => c.key));
+  const failedKeys = new Set(store.failures().map((f) => f.key).filter((k) => keys.has(k)));
+  const done = new Set<string>(), failed = new Set<string>();
+  for (const k of keys) { if (store.result(k)) done.add(k); else if (failedKeys.has(k)) failed.add(k); }
+  const report = (): void => onProgress?.({ done: done.size, failed: failed.size, total: keys.size });
+  return {
+    mark(key, state) { if (state === "done") { failed.delete(key); done.add(key); } else if (!done.has(key)) failed.add(key); report(); },
+    report,
+  };
+}

@@ -23,9 +23,10 @@ export type RecordOutcome = "stored" | "duplicate" | "mismatch";
 export const STORE_FILE = "sweep.sqlite";
 
 /**
- * A sweep's SQLite database (better-sqlite3, WAL, synchronous=FULL: a committed result survives a crash of the
- * process or the machine). Cells and results are keyed by cell key; results are insert-or-ignore, and a second
- * result for a stored cell is compared by hash — equal is a harmless duplicate, different is recorded as a mismatch.
+ * A sweep's SQLite database (better-sqlite3, WAL, synchronous=NORMAL: a committed result survives the process being
+ * killed at any moment; only an OS crash can roll back the last commits). Cells and results are keyed by cell key;
+ * results are insert-or-ignore, and a second result for a stored cell is compared by hash — equal is a harmless
+ * duplicate, different is recorded as a mismatch.
  * Only the coordinator (or the local runner) opens it; workers never see it.
  */
 export class SweepStore {
@@ -39,7 +40,7 @@ export class SweepStore {
     this.path = join(d, STORE_FILE);
     try { this.db = new Database(this.path); } catch (e) { throw new InputError(`cannot open ${this.path}: ${(e as Error).message}`); }
     this.db.pragma("journal_mode = WAL");
-    this.db.pragma("synchronous = FULL");
+    this.db.pragma("synchronous = NORMAL"); // WAL: a commit survives any process being killed; only an OS crash can lose the last ones
     this.db.pragma("busy_timeout = 5000");
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT NOT NULL);
