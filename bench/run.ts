@@ -158,7 +158,7 @@ for (const [c, k, label] of [["local", "threads", "local runner (worker threads)
   if (a && b) sweepNotes.push(`- ${label}: ${a.cells} cells (1-8-1, 10,000 GD steps) in ${fmt(a.seconds as number)} s with 1, ${fmt(b.seconds as number)} s with 2 → efficiency ${((a.seconds as number) / (2 * (b.seconds as number))).toFixed(2)}.`);
 }
 const lt = sweepRow("local_tiny", "threads", 1), qt = sweepRow("queue_tiny", "workers", 1);
-if (lt && qt) sweepNotes.push(`- tiny cells (1-1-1, 10 steps; ${lt.cells} of them): ${fmt(lt.msPerCell as number)} ms per cell locally, ${fmt(qt.msPerCell as number)} ms on the queue (1 worker) → queue overhead ${fmt((qt.msPerCell as number) - (lt.msPerCell as number))} ms per cell. Both include the SQLite commit (WAL, synchronous=NORMAL) of every result.`);
+if (lt && qt) sweepNotes.push(`- tiny cells (1-1-1, 10 steps; ${lt.cells} of them): ${fmt(lt.msPerCell as number)} ms per cell locally, ${fmt(qt.msPerCell as number)} ms on the queue (1 worker) → queue overhead ${fmt((qt.msPerCell as number) - (lt.msPerCell as number))} ms per cell. Both include the SQLite commit (WAL, synchronous=NORMAL) of every result; the queue also Redis round trips, its append-only fsync per write (appendfsync always) and the coordinator's state check of each job.`);
 const sweepSkip = lines.find((r) => r.bench === "sweep" && r.skipped);
 if (sweepSkip) sweepNotes.push(`- queue: skipped (${String(sweepSkip.skipped)}).`);
 if (notes.length) process.stdout.write(notes.join("\n") + "\n");
