@@ -6,8 +6,8 @@
  */
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -240,5 +240,32 @@ test("a password-protected Redis: --queue-password-file on workers and coordinat
     await runner.close();
     store.close();
     await secured.dispose();
+  }
+});
+
+test("atlas run --queue: atlas cells computed by a queue worker, each bit-identical to a local run of the same cell", { skip, timeout: 120000 }, async () => {
+  const dir = join(tmp, "atlas");
+  mkdirSync(dir);
+  const ws = [worker(redis.url, "atlas")];
+  try {
+    const r = spawnSync(process.execPath, [main, "atlas", "run", "--data", "grid:cos2x:10", "--widths", "1..2", "--seeds", "2", "--train-steps", "100",
+      "--out", join(dir, "a.sqlite"), "--queue", redis.url, "--queue-name", "atlas", "--json"], { encoding: "utf8", timeout: 100000 });
+    assert.equal(r.status, 0, r.stderr);
+    const summary = JSON.parse(r.stdout) as { runs: number; sets: number };
+    assert.ok(summary.runs >= 8 && summary.sets >= 1, r.stdout);
+  } finally { await stopAll(ws); }
+  const queued = new SweepStore(join(dir, "a.sqlite.sweep"));
+  const cellsOf = queued.pending(true).length === 0 ? queued.results().map((x) => x.key) : [];
+  assert.equal(cellsOf.length, queued.counts().cells);
+  const again = new SweepStore(join(dir, "recheck"));
+  const lr = new LocalRunner({ threads: 2 });
+  try {
+    const cs = cellsOf.map((key) => queued.cell(key)!);
+    await lr.run(again, cs);
+    for (const c of cs) assert.equal(again.result(c.key)!.hash, queued.result(c.key)!.hash, `atlas cell ${c.key.slice(0, 12)}`);
+  } finally {
+    await lr.close();
+    queued.close();
+    again.close();
   }
 });

@@ -47,6 +47,7 @@ export function executorKinds(): string[] {
  */
 export const executorModules: Array<() => Promise<{ executors: Array<Executor<never>> }>> = [
   () => import("../experiments/condensation/executors.js"),
+  () => import("../atlas/sweep-executor.js"),
 ];
 
 let loaded: Promise<void> | undefined;

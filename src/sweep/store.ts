@@ -71,6 +71,12 @@ export class SweepStore {
     this.db.transaction(() => { for (const c of cells) this.stmts.addCell.run(c.key, c.kind, c.version, JSON.stringify(c.params)); })();
   }
 
+  /** The stored specification of a cell. */
+  cell(key: string): Cell | undefined {
+    const r = this.db.prepare("SELECT key, kind, version, params FROM cells WHERE key = ?").get(key) as { key: string; kind: string; version: number; params: string } | undefined;
+    return r && { key: r.key, kind: r.kind, version: r.version, params: JSON.parse(r.params) as Record<string, unknown> };
+  }
+
   hasCell(key: string): boolean {
     return this.stmts.hasCell.get(key) !== undefined;
   }
