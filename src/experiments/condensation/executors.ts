@@ -31,6 +31,8 @@ const mnistParams = z.strictObject({
   lowAmplitude: finite.nonnegative(),
   retrainSteps: z.number().int().min(0).max(1e7),
   retrainLr: positive,
+  /** The paper's protocol (`--until-plateau`); absent: exactly `steps` steps (cells without it keep their keys). */
+  plateau: z.strictObject({ window: z.number().int().min(1).max(1e7), threshold: finite.gt(0).lt(1), maxSteps: z.number().int().min(1).max(1e8) }).optional(),
 });
 
 /** SPEC §7 E2/E3: one (width, run) of the condensation experiment (`condensationRun`). */

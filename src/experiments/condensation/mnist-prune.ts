@@ -220,6 +220,7 @@ export function mnistPruneCellResult(r: MnistPruneResult): Record<string, number
     heldOutAccuracyWide: r.heldOutAccuracyWide, heldOutAccuracyPruned: r.heldOutAccuracyPruned,
     retrainFinalLoss: r.retrainHistory[r.retrainHistory.length - 1]?.loss ?? null,
     agreementHeldOutAfterRetrain: r.agreementHeldOutAfterRetrain,
+    ...(r.plateau ? { trainSteps: r.trainSteps, plateauReached: r.plateau.reached ? 1 : 0, plateauRelativeDecrease: r.plateau.relativeDecrease } : {}),
   };
 }
 

@@ -75,6 +75,7 @@ async function mnistPruneSeeds(o: ReproductionOptions, hooks: RunHooks): Promise
     steps: o.steps as number, optimizer: o.optimizer as "gd" | "adam", lr: o.lr as number, scale: o.scale as number,
     width: o.width as number, train: o.train as number, threshold: o.threshold as number,
     lowAmplitude: o.lowAmplitude as number, retrainSteps: o.retrain as number, retrainLr: o.retrainLr as number | undefined,
+    plateau: o.untilPlateau ? { window: o.plateauWindow as number, threshold: o.plateauThreshold as number, maxSteps: o.maxSteps as number } : undefined,
   };
   const { mnistPruneSweep } = await import("./sweeps.js");
   const { sweepName } = await import("../../sweep/run-cells.js");

@@ -29,7 +29,7 @@ export async function condensationSweep(opts: CondensationExperimentOptions, run
 export const PAPER_E6_WIDTH = 58;
 
 export interface MnistPruneSeedsResult {
-  options: Omit<Required<Omit<MnistPruneOptions, "onProgress">>, "seed">;
+  options: Omit<Required<Omit<MnistPruneOptions, "onProgress" | "plateau">>, "seed"> & Pick<MnistPruneOptions, "plateau">;
   seeds: Array<{ seed: number } & Record<string, number | null>>;
   widthAfter: ReturnType<typeof spread>;
   agreementHeldOut: ReturnType<typeof spread> | null;
@@ -43,6 +43,7 @@ export async function mnistPruneSweep(seeds: number[], opts: Omit<MnistPruneOpti
     train: opts.train ?? 1000, width: opts.width ?? 400, scale: opts.scale ?? 0.01, optimizer: opts.optimizer ?? "gd", lr: opts.lr ?? 1,
     steps: opts.steps ?? 800, threshold: opts.threshold ?? 0.9, lowAmplitude: opts.lowAmplitude ?? 1e-3, retrainSteps: opts.retrainSteps ?? 200,
     retrainLr: opts.retrainLr ?? opts.lr ?? 1,
+    ...(opts.plateau ? { plateau: opts.plateau } : {}),
   };
   const cells = seeds.map((seed) => makeCell("mnist-prune", { seed, ...o }));
   const rs = await runCells<Record<string, number | null>>(runner, store, cells, run);
