@@ -6,7 +6,8 @@ export {
   layout, paramCount, layerViews, makeArch, parseWidths, createNet, initNet, describeArch,
 } from "./arch.js";
 export { Evaluator, checkCompatible } from "./evaluator.js";
-export { hessianTwoLayer } from "./hessian-two-layer.js";
+export { StructuredHessian, type HessianState } from "./hessian-structured.js";
+export { type Oracle, type LayeredOracle, type CachingOracle, isLayered } from "./oracle.js";
 export { lossValue, gradient, hvp, hessian, predict } from "./functions.js";
 export { erf, erfc, normalCdf, normalPdf } from "./special.js";
 export { fixtureA, fixtureB, fixtureC, fixtureD, fixtureE } from "./fixtures.js";
