@@ -54,6 +54,15 @@ export interface LinalgBackend {
   ldlInertia(n: number, a: Float64Array, shift: number): Inertia;
 
   /**
+   * Eigenpairs il..iu (0-based, inclusive, in ascending order of eigenvalue) of the symmetric n×n
+   * `a` (not modified): values into w[0..iu−il], unit vectors contiguously into z (vector j at
+   * z[j*n ..]). Optional: native only (LAPACK's MRRR range driver dsyevr, O(n³) for the reduction
+   * plus O(n·count) per vector instead of all n vectors); `eigenpairsRange` falls back to a full
+   * decomposition.
+   */
+  syevSelect?(n: number, a: Float64Array, il: number, iu: number, w: Float64Array, z: Float64Array): void;
+
+  /**
    * Elementwise tanh with its derivatives over [0, n): a = tanh(h), g1 = 1 − a², g2 = −2·a·g1
    * (g2 may be null). Optional: native only (libmvec's AVX2 tanh, ≤ 2 ulp); callers fall back to
    * Math.tanh when absent.

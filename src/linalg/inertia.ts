@@ -84,6 +84,22 @@ export function eigenSystem(h: Float64Array, n: number): { values: Float64Array;
   return { values, vectors };
 }
 
+/**
+ * Eigenpairs il..iu (0-based, inclusive, ascending) of the symmetric n×n `h`: values and unit
+ * vectors (vector j contiguous at j*n). The native range driver computes only those vectors; the
+ * pure backend decomposes fully and keeps the requested ones.
+ */
+export function eigenpairsRange(h: Float64Array, n: number, il: number, iu: number): { values: Float64Array; vectors: Float64Array } {
+  if (!(Number.isInteger(il) && Number.isInteger(iu) && 0 <= il && il <= iu && iu < n)) throw new RangeError(`eigenpair range ${il}..${iu} outside 0..${n - 1}`);
+  const be = getBackend(), cnt = iu - il + 1;
+  const values = new Float64Array(cnt), vectors = new Float64Array(cnt * n);
+  if (be.syevSelect) { be.syevSelect(n, h, il, iu, values, vectors); return { values, vectors }; }
+  const all = eigenSystem(h, n);
+  values.set(all.values.subarray(il, iu + 1));
+  vectors.set(all.vectors.subarray(il * n, (iu + 1) * n));
+  return { values, vectors };
+}
+
 /** In(H) of the symmetric n×n matrix `h` (full eigenvalue path) with τ and gap; also returns the spectrum. */
 export function inertia(h: Float64Array, n: number, opts: InertiaOptions = {}): InertiaReport & { eigenvalues: Float64Array } {
   const ev = eigenvalues(h, n);
