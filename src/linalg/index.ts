@@ -5,7 +5,7 @@ export { gemmPure } from "./gemm-pure.js";
 export { syevPure } from "./eigen-pure.js";
 export {
   type Inertia, type InertiaReport, type InertiaOptions, EPSILON,
-  defaultZeroTolerance, inertiaFromEigenvalues, inertia, eigenvalues, eigenSystem,
+  defaultZeroTolerance, inertiaFromEigenvalues, inertia, eigenvalues, eigenSystem, inertiaCounts, eigenpairsRange,
 } from "./inertia.js";
 export { symmetrizeInPlace, norm2, dot, maxAbsDiff, axpy, matVec, transpose } from "./dense.js";
 export { type NativeInfo, type BackendChoice, nativeBackend, useBackend, setThreads, backendNotice, DEFAULT_THREADS } from "./backend.js";

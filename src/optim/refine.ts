@@ -1,8 +1,9 @@
 import type { Dataset } from "../data/dataset.js";
 import { norm2 } from "../linalg/dense.js";
-import { eigenSystem, inertiaFromEigenvalues, defaultZeroTolerance, type InertiaOptions, type InertiaReport } from "../linalg/inertia.js";
+import { eigenSystem, defaultZeroTolerance, type InertiaOptions, type InertiaReport } from "../linalg/inertia.js";
 import { createNet, type Net } from "../nn/arch.js";
 import { Evaluator } from "../nn/evaluator.js";
+import { pointCertificate, type SpectrumMode } from "./certificate.js";
 
 /** What `refineCritical` proves about the point it returns. */
 export interface Certificate {
@@ -10,7 +11,8 @@ export interface Certificate {
   loss: number;
   /** ‖∇R(θ)‖₂ at the returned θ. */
   gradNorm: number;
-  inertia: InertiaReport;
+  inertia: InertiaReport & { method?: "ldl" | "eigenvalues" };
+  /** All Hessian eigenvalues (ascending) when the spectrum was asked for (spectrum "values"), else empty. */
   eigenvalues: Float64Array;
   iterations: number;
   converged: boolean;
@@ -18,7 +20,13 @@ export interface Certificate {
   reason: "tolerance" | "stagnated" | "max-iterations";
 }
 
-export interface RefineOptions extends InertiaOptions {
+/** What the certificate computes beyond the inertia (see `pointCertificate`). */
+export interface CertificateOptions extends InertiaOptions {
+  /** "values" (default here): all eigenvalues, exact gap; "none": LDLᵀ counts, proved gap bounds. */
+  spectrum?: SpectrumMode;
+}
+
+export interface RefineOptions extends CertificateOptions {
   /** Target ‖∇R‖₂ (default 1e-12). */
   tol?: number;
   maxIter?: number;
@@ -26,22 +34,15 @@ export interface RefineOptions extends InertiaOptions {
 }
 
 /**
- * Certificate of a point as it is (no refinement): loss, ‖∇R‖, Hessian inertia with τ and gap (SPEC §1.4).
+ * Certificate of a point as it is (no refinement): loss, ‖∇R‖, Hessian inertia with τ and gap
+ * (SPEC §1.4), by the one point certificate (`pointCertificate`: one evaluator, one Hessian).
  */
-export function certificate(net: Net, data: Dataset, opts: InertiaOptions = {}): Certificate {
-  const ev = new Evaluator(net.arch, data);
-  const g = new Float64Array(ev.P);
-  const loss = ev.lossAndGradient(net.theta, g);
-  const H = ev.hessian(net.theta);
-  const { values } = eigenSystemValues(H, ev.P);
+export function certificate(net: Net, data: Dataset, opts: CertificateOptions = {}): Certificate {
+  const c = pointCertificate(new Evaluator(net.arch, data), net.theta, { ...opts, spectrum: opts.spectrum ?? "values" });
   return {
-    net, loss, gradNorm: norm2(g), inertia: inertiaFromEigenvalues(values, opts), eigenvalues: values,
+    net, loss: c.loss, gradNorm: c.gradNorm, inertia: c.inertia, eigenvalues: c.eigenvalues ?? new Float64Array(0),
     iterations: 0, converged: false, reason: "max-iterations",
   };
-}
-
-function eigenSystemValues(H: Float64Array, P: number): { values: Float64Array } {
-  return { values: eigenSystem(H, P).values };
 }
 
 /**
@@ -114,11 +115,10 @@ export function refineCritical(net: Net, data: Dataset, opts: RefineOptions = {}
     }
     if (!accepted) { reason = "stagnated"; break; }
   }
-  const Hf = ev.hessian(theta, H);
-  const values = eigenSystem(Hf, P).values;
+  const fin = pointCertificate(ev, theta, { ...opts, spectrum: opts.spectrum ?? "values", hessian: H });
   return {
-    net: createNet(net.arch, theta), loss, gradNorm: gn,
-    inertia: inertiaFromEigenvalues(values, opts), eigenvalues: values,
+    net: createNet(net.arch, theta), loss: fin.loss, gradNorm: fin.gradNorm,
+    inertia: fin.inertia, eigenvalues: fin.eigenvalues ?? new Float64Array(0),
     iterations: iter, converged: gn <= tol, reason,
   };
 }
