@@ -12,5 +12,6 @@ export * from "./depth/index.js";
 export * from "./embed/index.js";
 export * from "./analysis/index.js";
 export * from "./symmetry/index.js";
-export * from "./condense/index.js";
+export * from "./prune/index.js";
 export * from "./spectrum/index.js";
+export * from "./experiments/index.js";

@@ -4,6 +4,5 @@ export {
   inertiaAbs, addInertia, orthComplement, projectedC, kAlpha, splitIncrement, kCopyIncrement, nullIncrement,
   predictEmbeddingInertia, type PredictedStep,
 } from "./predict.js";
-export { embeddingReport, type EmbeddingReport } from "./embedding-report.js";
+export { embeddingReport, type EmbeddingReport } from "./embedding-check.js";
 export { trulyBadAnalysis, piecewiseLinear, type TrulyBadReport, type NeuronTest, type LayerTest, type Witness } from "./truly-bad.js";
-export { embeddingStory, type EmbeddingStory } from "./story.js";

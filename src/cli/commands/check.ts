@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { embeddingReport } from "../../analysis/embedding-report.js";
+import { embeddingReport } from "../../analysis/embedding-check.js";
 import { embedVector } from "../../embed/apply.js";
 import { recoverEmbedding } from "../../embed/recover.js";
 import { InputError } from "../../util/errors.js";

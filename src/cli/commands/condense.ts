@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { condensation } from "../../condense/features.js";
+import { condensation } from "../../prune/condensation.js";
 import { writeAtomic } from "../../io/files.js";
 import { InputError } from "../../util/errors.js";
 import { dataFlag, netFlag } from "../common.js";
@@ -36,7 +36,7 @@ export function register(program: Command): void {
         });
       }
       if (f.report) {
-        const { condensationReport } = await import("../../condense/report.js");
+        const { condensationReport } = await import("../../experiments/condensation/report.js");
         writeAtomic(f.report, await condensationReport(net, layers));
       }
       const out = {

@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { countG, countGBelow, countT, countTBell, countTSum, crossover, MAX_COUNT_WIDTH } from "../../symmetry/counts.js";
-import { parseRange, parseWhole } from "../../symmetry/args.js";
+import { parseRange, parseWhole } from "../args.js";
 import { printJson } from "../run.js";
 import { InputError } from "../../util/errors.js";
 

@@ -39,7 +39,7 @@ export function register(program: Command): void {
       const kind = cert.inertia.neg > 0 ? "a strict saddle" : cert.inertia.zero > 0 ? "a degenerate critical point (flat directions)" : "a strict local minimum";
       log(`   ⇒ ${kind}`);
       // 4. the Embedding Principle: the same function in a wider net, where this point is a strict saddle
-      const { embeddingStory } = await import("../../analysis/story.js");
+      const { embeddingStory } = await import("../../experiments/demo.js");
       const { applyEmbedding } = await import("../../embed/apply.js");
       const { embeddingFromJson } = await import("../../embed/embedding.js");
       const { Evaluator } = await import("../../nn/evaluator.js");

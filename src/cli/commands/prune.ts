@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { pruneNet } from "../../condense/prune.js";
+import { pruneNet } from "../../prune/prune-net.js";
 import { saveNet } from "../../io/files.js";
 import { InputError } from "../../util/errors.js";
 import { dataFlag, netFlag } from "../common.js";

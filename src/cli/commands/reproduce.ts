@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { reproductions } from "../reproductions.js";
+import { reproductions } from "../../experiments/registry.js";
 import { printJson } from "../run.js";
 
 /**
