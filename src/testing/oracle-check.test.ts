@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { SparseInputOracle } from "../condense/sparse-oracle.js";
+import { SparseInputOracle } from "../prune/sparse-oracle.js";
 import { makeDataset } from "../data/dataset.js";
 import { ACTIVATION_NAMES } from "../nn/activations.js";
 import { initNet, makeArch } from "../nn/arch.js";
