@@ -68,3 +68,18 @@ test("inertiaCounts: an eigenvalue in (τ, 1000τ] makes the gap NOT proved clea
   const none = inertiaCounts(diag([2, -3]), 2, { tolerance: tau });
   assert.deepEqual([none.neg, none.zero, none.pos, none.gap.ratio, none.clear], [1, 0, 1, Infinity, true]);
 });
+
+test("spectrum \"auto\": exact eigenvalues up to EXACT_GAP_MAX_P parameters, LDLᵀ counts above", async () => {
+  const { EXACT_GAP_MAX_P } = await import("./certificate.js");
+  const small = fixtureB();
+  assert.equal(pointCertificate(new Evaluator(small.net.arch, small.data), small.net.theta, { spectrum: "auto" }).inertia.method, "eigenvalues");
+  const widths = [2, 30, 30, 1]; // P = 1021 > 500
+  const arch = makeArch(widths, "tanh", "mse");
+  const data = randomData(2, 1, 12, "mse", 5);
+  const net = initNet(arch, { seed: 1 });
+  const ev = new Evaluator(arch, data);
+  assert.ok(ev.P > EXACT_GAP_MAX_P);
+  const c = pointCertificate(ev, net.theta, { spectrum: "auto" });
+  assert.equal(c.inertia.method, "ldl");
+  assert.deepEqual(triple(c.inertia), triple(pointCertificate(ev, net.theta, { spectrum: "values" }).inertia));
+});

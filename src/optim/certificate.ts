@@ -8,12 +8,20 @@ import { extremeEigenvalues } from "../spectrum/lanczos.js";
 import { InputError } from "../util/errors.js";
 
 /** What the certificate computes beyond the inertia. */
-export type SpectrumMode = "none" | "values";
+export type SpectrumMode = "none" | "values" | "auto";
+
+/**
+ * Up to this many parameters "auto" takes the eigenvalue path (exact gap): a P ≤ 500 eigensolve
+ * costs tens of milliseconds, less than the process start-up; above it, LDLᵀ counts.
+ */
+export const EXACT_GAP_MAX_P = 500;
 
 export interface PointCertificateOptions extends InertiaOptions {
   /**
    * "none" (default): inertia by LDLᵀ counts (no spectrum; the gap as proved bounds);
-   * "values": all eigenvalues, without eigenvectors (exact gap).
+   * "values": all eigenvalues, without eigenvectors (exact gap);
+   * "auto": "values" up to `EXACT_GAP_MAX_P` parameters, "none" above (what a command uses when no
+   * spectrum is asked for).
    */
   spectrum?: SpectrumMode;
   /** Also return the `lowest` eigenpairs (ascending, unit vectors) by the range driver. */
@@ -59,7 +67,7 @@ export function pointCertificate(oracle: Oracle, theta: Float64Array, opts: Poin
   const gradient = new Float64Array(P);
   const loss = oracle.lossAndGradient(theta, gradient);
   const H = oracle.hessian(theta, opts.hessian ?? new Float64Array(P * P));
-  const mode = opts.spectrum ?? "none";
+  const mode = opts.spectrum === "auto" ? (P <= EXACT_GAP_MAX_P ? "values" : "none") : opts.spectrum ?? "none";
   let inertia: PointCertificate["inertia"];
   let values: Float64Array | null = null;
   if (mode === "values") {

@@ -26,7 +26,7 @@ export function register(program: Command): void {
       const cert = refineCritical(net, data, {
         tol: num("--tol", f.tol, { positive: true }), maxIter,
         tolerance: f.zeroTol === undefined ? undefined : num("--zero-tol", f.zeroTol, { min: 0 }),
-        spectrum: f.eigenvalues ? "values" : "none",
+        spectrum: f.eigenvalues ? "values" : "auto",
         onIteration: (it, loss, gn) => bar.update(it, { loss, grad: gn }),
       });
       bar.stop();
