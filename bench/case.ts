@@ -8,11 +8,13 @@ import { performance } from "node:perf_hooks";
 import { getBackend } from "../dist/linalg/backend.js";
 import { inertiaLdl } from "../dist/linalg/inertia.js";
 import { makeArch, layout } from "../dist/nn/arch.js";
+import type { ActivationName } from "../dist/nn/activations.js";
+import type { LossName } from "../dist/nn/losses.js";
 import { Evaluator } from "../dist/nn/evaluator.js";
 import { makeDataset, type Dataset } from "../dist/data/dataset.js";
 import { Rng } from "../dist/util/rng.js";
 
-const NETS: Record<string, { widths: number[]; act: string; loss: string; n: number; target: string }> = {
+const NETS: Record<string, { widths: number[]; act: ActivationName; loss: LossName; n: number; target: string }> = {
   a: { widths: [1, 3, 1], act: "tanh", loss: "mse", n: 100, target: "sin1d" },
   b: { widths: [1, 50, 1], act: "tanh", loss: "mse", n: 100, target: "sin1d" },
   c: { widths: [2, 100, 100, 1], act: "tanh", loss: "mse", n: 500, target: "sin2d" },

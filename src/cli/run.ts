@@ -24,20 +24,3 @@ export function reportFailure(e: unknown): number {
 export function printJson(obj: unknown): void {
   process.stdout.write(JSON.stringify(obj, (_k, v) => (v instanceof Float64Array ? Array.from(v) : v), 2) + "\n");
 }
-
-/** Parse a number flag, rejecting non-numbers with a one-line error. */
-export function num(flag: string, value: string | undefined, opts: { int?: boolean; min?: number; positive?: boolean } = {}): number {
-  const v = Number(value);
-  if (value === undefined || value === "" || !Number.isFinite(v)) throw new InputError(`${flag} needs a number, got "${value}"`);
-  if (opts.int && !Number.isInteger(v)) throw new InputError(`${flag} needs a whole number, got "${value}"`);
-  if (opts.positive && !(v > 0)) throw new InputError(`${flag} must be positive, got ${value}`);
-  if (opts.min !== undefined && v < opts.min) throw new InputError(`${flag} must be at least ${opts.min}, got ${value}`);
-  return v;
-}
-
-/** A cosine-similarity threshold flag: a number in (−1, 1]. */
-export function cosineFlag(flag: string, value: string | undefined): number {
-  const c = num(flag, value);
-  if (!(c > -1 && c <= 1)) throw new InputError(`${flag} must be in (−1, 1], got ${value}`);
-  return c;
-}

@@ -1,3 +1,5 @@
+import type { ActivationName } from "../nn/activations.js";
+import type { LossName } from "../nn/losses.js";
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { makeDataset } from "../data/dataset.js";
@@ -6,7 +8,7 @@ import { assertOracle } from "../testing/oracle-check.js";
 import { Rng } from "../util/rng.js";
 import { BnEvaluator, bnFromPlain, bnLayout } from "./batchnorm.js";
 
-function setup(act: string, loss = "mse", widths = [2, 4, 3, 2]) {
+function setup(act: ActivationName, loss: LossName = "mse", widths = [2, 4, 3, 2]) {
   const rng = new Rng(5);
   const n = 7;
   const x = Array.from({ length: n }, () => [rng.normal(), rng.normal()]);
@@ -19,8 +21,8 @@ function setup(act: string, loss = "mse", widths = [2, 4, 3, 2]) {
   return { data, arch, theta, ev: new BnEvaluator(arch, data) };
 }
 
-for (const act of ["tanh", "softplus", "relu", "gelu", "sigmoid"]) {
-  for (const loss of ["mse", "cross-entropy"]) {
+for (const act of ["tanh", "softplus", "relu", "gelu", "sigmoid"] as const) {
+  for (const loss of ["mse", "cross-entropy"] as const) {
     test(`BN net (${act}, ${loss}) under the shared checker: gradient, HVP, dense Hessian = HVP columns, symmetry, determinism, depth 2–4`, () => {
       for (const widths of [[2, 4, 2], [2, 4, 3, 2], [2, 3, 4, 3, 2]]) {
         const { theta, ev } = setup(act, loss, widths);

@@ -1,4 +1,4 @@
-/** Embedding Principle in depth (SPEC §4): critical lifting, linearization diagnostics, batch normalization, layer pruning. */
+/** `embedscape/depth` — the Embedding Principle in depth (SPEC §4): critical lifting, linearization diagnostics, batch normalization, layer pruning. */
 export { type Piece, type Lift, type LiftOptions, liftNet, insertLayer, sampleLiftedSet, liftedSetDimension, liftedSetConstraints, type LiftInequality, featuresAt, defaultPiece, preActs } from "./lift.js";
 export { type LiftCheck, type PointSummary, checkLift, checkLiftOutputs, type LiftOutputCheck, summarizePoint, maxOutputDiff, probeInputs } from "./checks.js";
 export { type ApproximateInsertion, approximateInsertion } from "./approximate.js";

@@ -5,7 +5,7 @@ import { Evaluator } from "../nn/evaluator.js";
 import { InputError } from "../util/errors.js";
 import { maxOutputDiff, probeInputs } from "./checks.js";
 import { layerPieces } from "./linearization.js";
-import { matMul } from "./small.js";
+import { matMul } from "../linalg/dense.js";
 
 /** Result of removing one hidden layer (SPEC §4.4). */
 export interface PruneResult {

@@ -3,12 +3,12 @@ import type { Dataset } from "../data/dataset.js";
 import { loadIris } from "../data/iris.js";
 import { grid1d } from "../data/synthetic.js";
 import { splitEmbedding } from "../embed/embedding.js";
-import { writeAtomic } from "../io/files.js";
 import { initNet, makeArch, type Net } from "../nn/arch.js";
 import { refineCritical, type Certificate } from "../optim/refine.js";
 import { train } from "../optim/train.js";
 import { esc, figure, fmt, page, table } from "../report/html.js";
 import { InputError } from "../util/errors.js";
+import type { Reproduction } from "./types.js";
 
 /** One case of SPEC §7 E5: a width-2 critical point and its equal splits of one neuron into k = 2 and 3 copies. */
 export interface E5Case {
@@ -141,17 +141,16 @@ max |f_wide − f_narrow| after the splits: ${c.splits.map((s) => esc(Math.max(s
     sections);
 }
 
-/** The reproduction object for the `reproduce` command group. */
-export const hessianEmbeddingReproduction = {
+/** `reproduce hessian-embedding` (SPEC §7 E5). */
+export const hessianEmbeddingReproduction: Reproduction = {
   name: "hessian-embedding",
   description: "SPEC §7 E5: Hessian inertia of width-2 critical points (1-D data and Iris) and their equal splits into 3 and 4 neurons",
-  options: [{ flags: "--out <file>", description: "HTML report path", default: "hessian-embedding.html" }],
-  async run(opts: { out?: string }): Promise<{ out: string; cases: Array<{ name: string; negatives: number[]; inertia: string[]; predicted: string[]; matches: boolean[] }> }> {
-    const out = opts.out ?? "hessian-embedding.html";
+  options: [],
+  async run(o) {
     const cases = runHessianEmbedding();
-    writeAtomic(out, await hessianEmbeddingHtml(cases));
-    const result = {
-      out,
+    const html = await hessianEmbeddingHtml(cases);
+    const json = {
+      out: o.out,
       cases: cases.map((c) => ({
         name: c.name,
         negatives: [c.certificate.inertia.neg, ...c.splits.map((s) => s.report.inertia.wide.neg)],
@@ -160,7 +159,7 @@ export const hessianEmbeddingReproduction = {
         matches: c.splits.map((s) => s.report.predictionMatches === true),
       })),
     };
-    process.stdout.write(result.cases.map((c) => `${c.name}: inertia ${c.inertia.join(" → ")} (predicted ${c.predicted.join(", ")}; ${c.matches.every(Boolean) ? "matches §2.9" : "MISMATCH"})`).join("\n") + `\nreport: ${out}\n`);
-    return result;
+    const text = json.cases.map((c) => `${c.name}: inertia ${c.inertia.join(" → ")} (predicted ${c.predicted.join(", ")}; ${c.matches.every(Boolean) ? "matches §2.9" : "MISMATCH"})`);
+    return { html, json, text };
   },
 };

@@ -1,4 +1,5 @@
 import type { TopLevelSpec } from "vega-lite";
+import type { Reproduction } from "./types.js";
 import { teacherData } from "../data/synthetic.js";
 import { createNet, initNet, makeArch, parseWidths } from "../nn/arch.js";
 import { esc, figure, fmt, page, table } from "../report/html.js";
@@ -7,6 +8,7 @@ import { InputError } from "../util/errors.js";
 import { Rng } from "../util/rng.js";
 import { countG, countGBelow, countT, countTBell, crossover } from "../symmetry/counts.js";
 import { addBufferNeuron, layerPermutation, neuronColumn, neuronRow, swapPath, tracePath } from "../symmetry/path.js";
+import { parseActivationName } from "../nn/activations.js";
 
 const SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json";
 
@@ -129,7 +131,7 @@ export interface PathReportOptions {
  */
 export async function symmetryPathReport(o: PathReportOptions): Promise<{ html: string; maxOutputDeviation: number; maxLoss: number; directMaxOutputDeviation: number; permutation: (number | null)[] }> {
   const widths = parseWidths(o.widths);
-  const arch = makeArch(widths, o.activation, "mse");
+  const arch = makeArch(widths, parseActivationName(o.activation), "mse");
   const L = widths.length - 1;
   if (!Number.isInteger(o.layer) || o.layer < 1 || o.layer > L - 1) throw new InputError(`--layer must be a hidden layer 1..${L - 1}, got ${o.layer}`);
   const width = widths[o.layer];
@@ -220,3 +222,52 @@ hidden layer ${o.layer}; the piecewise-linear path of SPEC §5.4 swaps neurons $
   );
   return { html, maxOutputDeviation: trace.maxOutputDeviation, maxLoss: trace.maxLoss, directMaxOutputDeviation: direct.maxOutputDeviation, permutation };
 }
+
+/** `reproduce symmetry-counts` (SPEC §5.3). */
+export const symmetryCountsReproduction: Reproduction = {
+  name: "symmetry-counts",
+  description: "SPEC §5.3: global-minimum subspaces T(r*, r*+h) vs saddle subspaces Σ_{r<r*} G(r, r*+h), crossover, tables",
+  options: [
+    { flags: "--r <list>", description: "minimal widths r* to plot", default: "3,5,8,10,15,20", parse: { kind: "range", min: 2, max: 200 } },
+    { flags: "--h-max <n>", description: "largest extra width h", default: "30", parse: { kind: "int", min: 1, max: 500 } },
+    { flags: "--bell", description: "use the T_Bell variant of T", parse: { kind: "flag" } },
+  ],
+  async run(o) {
+    const { html, crossovers } = await symmetryCountsReport({ rStars: o.r as number[], hMax: o.hMax as number, bell: o.bell === true });
+    const text = crossovers.map((c) => `r* = ${c.rStar}: minima outnumber saddles from h = ${c.h} (vs G(r*−1) only: h = ${c.hLargest ?? "–"})`);
+    return { html, text, json: { out: o.out, crossovers } };
+  },
+};
+
+/** `reproduce symmetry-path` (SPEC §5.4). */
+export const symmetryPathReproduction: Reproduction = {
+  name: "symmetry-path",
+  description: "SPEC §5.4: one buffer neuron connects permuted zero-loss minima; loss/output deviation along the swap path",
+  options: [
+    { flags: "--arch <widths>", description: "teacher architecture (any depth)", default: "2-4-1", parse: { kind: "text" } },
+    { flags: "--activation <name>", description: "activation", default: "tanh", parse: { kind: "text" } },
+    { flags: "--layer <l>", description: "hidden layer whose neurons are swapped", default: "1", parse: { kind: "int", min: 1, max: 1000 } },
+    { flags: "--swap <i,j>", description: "the two neurons to swap (1-based)", default: "1,2", parse: { kind: "ints", count: 2, min: 1, max: 100000 } },
+    { flags: "--seed <n>", description: "seed of the teacher and data", default: "1", parse: { kind: "int", min: 0, max: 2 ** 32 - 1 } },
+    { flags: "--samples <n>", description: "number of data points", default: "100", parse: { kind: "int", min: 1, max: 100000 } },
+    { flags: "--per-segment <n>", description: "evaluation points per segment", default: "200", parse: { kind: "int", min: 1, max: 100000 } },
+  ],
+  async run(o) {
+    const swap = o.swap as number[];
+    const r = await symmetryPathReport({
+      widths: String(o.arch), activation: String(o.activation), layer: o.layer as number, swap: [swap[0], swap[1]],
+      seed: o.seed as number, samples: o.samples as number, perSegment: o.perSegment as number,
+    });
+    return {
+      html: r.html,
+      text: [
+        `max output deviation along the path: ${r.maxOutputDeviation.toExponential(3)}; max loss: ${r.maxLoss.toExponential(3)}`,
+        `permutation achieved (end neuron q holds start neuron): [${r.permutation.map((p) => (p === null ? "?" : p + 1)).join(", ")}]`,
+      ],
+      json: {
+        out: o.out, maxOutputDeviation: r.maxOutputDeviation, maxLoss: r.maxLoss,
+        directMaxOutputDeviation: r.directMaxOutputDeviation, permutation: r.permutation.map((p) => (p === null ? null : p + 1)),
+      },
+    };
+  },
+};

@@ -9,8 +9,8 @@ import { Evaluator } from "./evaluator.js";
 // depth L = 1..4, scalar and vector outputs, narrow and wide layers
 const ARCHS = [[3, 2], [1, 3, 1], [2, 5, 3], [1, 12, 4], [3, 4, 3, 2], [2, 3, 2, 3, 3], [1, 4, 1, 3, 2]];
 
-for (const act of [...ACTIVATION_NAMES, "leaky-relu:0.2"]) {
-  for (const lossName of ["mse", "cross-entropy"]) {
+for (const act of [...ACTIVATION_NAMES, "leaky-relu:0.2"] as const) {
+  for (const lossName of ["mse", "cross-entropy"] as const) {
     test(`Evaluator under the shared checker (gradient, HVP, structured Hessian = per-column R-op, symmetry, determinism): ${act}, ${lossName}, depth 1-4`, () => {
       for (const [ai, widths] of ARCHS.entries()) {
         if (lossName === "cross-entropy" && widths[widths.length - 1] === 1) continue;

@@ -3,6 +3,7 @@ import { createNet, layerViews, type Net } from "../nn/arch.js";
 import { Evaluator, checkCompatible } from "../nn/evaluator.js";
 import { refineCritical } from "../optim/refine.js";
 import { minimize, type TrainPoint } from "../optim/train.js";
+import { choleskySolve, maxAbsDiff } from "../linalg/dense.js";
 import { InputError } from "../util/errors.js";
 import { mergeNeurons, type LayerMergeStats, type MergeOptions } from "./merge.js";
 import { SparseTwoLayerOracle, lossFromOutputs, outputsSkippingZeros } from "./sparse-oracle.js";
@@ -77,7 +78,7 @@ export function pruneNet(net: Net, data: Dataset, opts: PruneOptions = {}): Neur
   let cur = merged.net;
   const afterMerge = evaluate(cur, data);
   const lossAfterMerge = afterMerge.loss;
-  const mergeMaxDiff = maxDiff(afterMerge.f, fWide);
+  const mergeMaxDiff = maxAbsDiff(afterMerge.f, fWide);
   if (refit !== "none") cur = refitLastLayer(cur, data, refit === "outputs" ? fWide : data.y, opts.ridge ?? 1e-10);
   let polish: NeuronPruneResult["polish"] = null;
   if (opts.polish) {
@@ -106,7 +107,7 @@ export function pruneNet(net: Net, data: Dataset, opts: PruneOptions = {}): Neur
     const h = evaluate(cur, held);
     heldOutLossAfter = h.loss;
     const fh = h.f;
-    outputMaxDiffHeldOut = maxDiff(fh, fWideHeld);
+    outputMaxDiffHeldOut = maxAbsDiff(fh, fWideHeld);
     agreementHeldOut = agree(fWideHeld, fh, held.n, k);
     matrix = agreementMatrix(fWideHeld, fh, held.n, k);
   }
@@ -116,18 +117,11 @@ export function pruneNet(net: Net, data: Dataset, opts: PruneOptions = {}): Neur
     widthsBefore: [...net.arch.widths], widthsAfter: [...cur.arch.widths],
     widthBefore: hidden(net.arch.widths), widthAfter: hidden(cur.arch.widths),
     layers: merged.layers,
-    mergeMaxDiff, outputMaxDiff: maxDiff(f, fWide), outputMaxDiffHeldOut,
+    mergeMaxDiff, outputMaxDiff: maxAbsDiff(f, fWide), outputMaxDiffHeldOut,
     lossBefore, lossAfterMerge, lossAfter, heldOutLossBefore, heldOutLossAfter,
     agreement: agreementHeldOut ?? agreementTrain, agreementTrain, agreementHeldOut, agreementMatrix: matrix,
     refit, polish, retrainHistory,
   };
-}
-
-/** max_i |a_i − b_i|. */
-export function maxDiff(a: Float64Array, b: Float64Array): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s = Math.max(s, Math.abs(a[i] - b[i]));
-  return s;
 }
 
 function agree(a: Float64Array, b: Float64Array, n: number, k: number): number {
@@ -168,7 +162,7 @@ export function refitLastLayer(net: Net, data: Dataset, target: Float64Array, ri
   for (let a = 0; a < p; a++) { for (let b = 0; b < a; b++) G[a * p + b] = G[b * p + a]; tr += G[a * p + a]; }
   const lam = ridge * Math.max(tr / p, 1e-300);
   for (let a = 0; a < p; a++) G[a * p + a] += lam;
-  choleskySolve(G, B, p, k);
+  if (!choleskySolve(G, B, p, k)) throw new InputError("least-squares refit: the feature matrix is singular (raise --ridge)");
   const out = createNet(net.arch, net.theta);
   const v = layerViews(net.arch.widths, out.theta)[L - 1];
   for (let c = 0; c < k; c++) {
@@ -176,34 +170,6 @@ export function refitLastLayer(net: Net, data: Dataset, target: Float64Array, ri
     v.b[c] = B[m * k + c];
   }
   return out;
-}
-
-/** Solve G X = B in place (G symmetric positive definite p×p, B p×k). */
-function choleskySolve(G: Float64Array, B: Float64Array, p: number, k: number): void {
-  for (let j = 0; j < p; j++) {
-    let s = G[j * p + j];
-    for (let q = 0; q < j; q++) s -= G[j * p + q] ** 2;
-    if (!(s > 0)) throw new InputError("least-squares refit: the feature matrix is singular (raise --ridge)");
-    const d = Math.sqrt(s);
-    G[j * p + j] = d;
-    for (let i = j + 1; i < p; i++) {
-      let t = G[i * p + j];
-      for (let q = 0; q < j; q++) t -= G[i * p + q] * G[j * p + q];
-      G[i * p + j] = t / d;
-    }
-  }
-  for (let c = 0; c < k; c++) {
-    for (let i = 0; i < p; i++) {
-      let t = B[i * k + c];
-      for (let q = 0; q < i; q++) t -= G[i * p + q] * B[q * k + c];
-      B[i * k + c] = t / G[i * p + i];
-    }
-    for (let i = p - 1; i >= 0; i--) {
-      let t = B[i * k + c];
-      for (let q = i + 1; q < p; q++) t -= G[q * p + i] * B[q * k + c];
-      B[i * k + c] = t / G[i * p + i];
-    }
-  }
 }
 
 /** Predicted class of each row of an n×k output matrix (argmax; first index on ties). */

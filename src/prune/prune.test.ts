@@ -4,6 +4,7 @@ import { makeDataset } from "../data/dataset.js";
 import { applyEmbedding, multiStepEmbedding, nullEmbedding, splitEmbedding, type EmbedStep } from "../embed/index.js";
 import { initNet, layerViews, makeArch, type Net } from "../nn/arch.js";
 import { predict } from "../nn/functions.js";
+import { Evaluator } from "../nn/evaluator.js";
 import { InputError } from "../util/errors.js";
 import { Rng } from "../util/rng.js";
 import { condensation, groupNeurons, layerNeurons, mergeNeurons, pruneNet, similarityMatrix } from "./index.js";
@@ -49,7 +50,7 @@ function outputChange(a: Net, b: Net, x: Float64Array, n: number): number {
   return fa.reduce((s, v, i) => Math.max(s, Math.abs(v - fb[i])), 0);
 }
 
-for (const act of ["tanh", "relu", "sigmoid", "leaky-relu"]) {
+for (const act of ["tanh", "relu", "sigmoid", "leaky-relu"] as const) {
   test(`prune undoes a mix of splits and null neurons (${act}, 3-4-3-2 → wide): narrow net up to permutation, |Δf| ≤ 1e-12`, () => {
     const narrow = initNet(makeArch([3, 4, 3, 2], act), { seed: 7 });
     const steps: EmbedStep[] = [
@@ -94,7 +95,6 @@ test("ReLU: a neuron scaled by c > 0 merges exactly by the E6 rule (o_j ← o_j 
 });
 
 test("odd σ (tanh): (r, o) and (−r, o') merge into (r, o − o'); ReLU does not", () => {
-  const wideT: number[] = [1, -2, -1, 2, 0.3, -0.3, /* W2 */ 0.7, 0.2, /* b2 */ 0.1];
   const data = randomData(1, 1, 15, 4);
   const tanhNet = { arch: makeArch([1, 2, 1], "tanh"), theta: Float64Array.from([1, -1, 0.3, -0.3, 0.7, 0.2, 0.1]) };
   const r = pruneNet(tanhNet, data, { threshold: 1 });
@@ -109,7 +109,10 @@ test("odd σ (tanh): (r, o) and (−r, o') merge into (r, o − o'); ReLU does n
   assert.equal(c.groups.length, 1);
   assert.deepEqual(c.groups[0].signs, [1, -1]);
   assert.equal(condensation(reluNet, { threshold: 0.9 })[0].groups.length, 2);
-  void wideT;
+  // tanh(−z) = −tanh(z) makes the merge exact everywhere, not only on the training inputs
+  const probe = Float64Array.from({ length: 41 }, (_, i) => -10 + i / 2);
+  const fWide = predict(tanhNet.arch, tanhNet.theta, probe, probe.length), fNarrow = predict(r.net.arch, r.net.theta, probe, probe.length);
+  assert.ok(fWide.every((v, i) => Math.abs(v - fNarrow[i]) <= 1e-14), "merged net differs from the wide one off the data");
 });
 
 test("thresholds: near-parallel ReLU neurons merge at 0.9 but not at 0.999; the change is reported", () => {
@@ -128,7 +131,19 @@ test("thresholds: near-parallel ReLU neurons merge at 0.9 but not at 0.999; the 
   // least-squares refit to the wide outputs cannot increase the train misfit
   const refit = pruneNet(net, data, { threshold: 0.9, refit: "outputs" });
   assert.ok(refit.outputMaxDiff <= loose.outputMaxDiff + 1e-12);
-  assert.ok(refit.lossAfter >= 0);
+  // it is the least-squares fit: the residual to the wide outputs is orthogonal to the features [F 1]
+  // (up to the 1e-10 ridge), its squared misfit is below the plain merge's, and lossAfter is its loss
+  const fW = predict(net.arch, net.theta, data.x, data.n);
+  const fR = predict(refit.net.arch, refit.net.theta, data.x, data.n), fL = predict(loose.net.arch, loose.net.theta, data.x, data.n);
+  const F = new Evaluator(refit.net.arch, data).features(refit.net.theta, 1), m = refit.net.arch.widths[1];
+  for (let a = 0; a <= m; a++) {
+    let s = 0;
+    for (let i = 0; i < data.n; i++) s += (a < m ? F[i * m + a] : 1) * (fR[i] - fW[i]);
+    assert.ok(Math.abs(s) <= 1e-8, `normal equation ${a}: [F 1]ᵀ(f − f_wide) = ${s}`);
+  }
+  const sq = (f: Float64Array) => f.reduce((acc, v, i) => acc + (v - fW[i]) ** 2, 0);
+  assert.ok(sq(fR) < 0.9 * sq(fL), `refit misfit ${sq(fR)} vs merge ${sq(fL)}`);
+  assert.ok(Math.abs(refit.lossAfter - new Evaluator(refit.net.arch, data).loss(refit.net.theta)) <= 1e-15);
   // grouping rule: every member within the threshold of its leader
   const g = groupNeurons(layerNeurons(net, 1), { threshold: 0.9 });
   assert.equal(g.length, 2);
@@ -177,7 +192,7 @@ test("sparse two-layer oracle: same loss and gradient as the Evaluator (MSE and 
   const x = Array.from({ length: n * d }, () => (r.uniform() < 0.6 ? 0 : r.uniform()));
   const y = Array.from({ length: n * k }, (_, i) => (i % k === (Math.floor(i / k) % k) ? 1 : 0));
   const data = makeDataset(x, y, { n, d, k });
-  for (const [act, lossName] of [["relu", "mse"], ["tanh", "cross-entropy"]]) {
+  for (const [act, lossName] of [["relu", "mse"], ["tanh", "cross-entropy"]] as const) {
     const net = initNet(makeArch([d, 5, k], act, lossName), { seed: 2 });
     const g1 = new Float64Array(net.theta.length), g2 = new Float64Array(net.theta.length);
     const R1 = new Evaluator(net.arch, data).lossAndGradient(net.theta, g1);
@@ -203,7 +218,14 @@ test("polish and retrain: a split of fixture B's minimum is merged back and poli
   // at a critical point the output layer is already the least-squares fit of the targets: refit changes nothing
   const f = pruneNet(wide, data, { threshold: 1, refit: "targets" });
   assert.ok(Math.abs(f.lossAfter - f.lossBefore) < 1e-12 && f.outputMaxDiff < 1e-9, `${f.lossAfter} ${f.outputMaxDiff}`);
-  const t = pruneNet(wide, data, { threshold: 1, retrain: { steps: 5, lr: 1e-3 } });
-  assert.equal(t.retrainHistory?.length, 6);
+  // retraining starts where the merge ended and lowers the loss of a pruned net that is not at a critical point
+  const off = { ...wide, theta: wide.theta.map((v, i) => (i === 0 ? v + 0.05 : v)) };
+  const t = pruneNet(off, data, { threshold: 1, retrain: { steps: 50, lr: 1e-2 } });
+  const h = t.retrainHistory!;
+  assert.deepEqual(h.map((p) => p.step), Array.from({ length: 51 }, (_, i) => i));
+  assert.ok(Math.abs(h[0].loss - t.lossAfterMerge) <= 1e-15, `${h[0].loss} vs ${t.lossAfterMerge}`);
+  const Rmin = 0.0080744941499397690954; // fixture B's minimum: retraining must close most of the gap to it
+  assert.ok(h[50].loss - Rmin < 0.1 * (h[0].loss - Rmin) && h[50].loss >= Rmin - 1e-15, `retraining: ${h[0].loss} → ${h[50].loss}`);
+  assert.ok(Math.abs(t.lossAfter - new Evaluator(t.net.arch, data).loss(t.net.theta)) <= 1e-15);
   assert.throws(() => pruneNet(wide, data, { polish: true, maxPolishParams: 3 }), InputError);
 });

@@ -48,7 +48,7 @@ test("the checker catches each kind of defect (and passes the healthy oracle)", 
 test("sparse-input oracle under the shared checker: every activation and loss, depth 2–4, equal to the dense Evaluator", () => {
   const rng = new Rng(9);
   for (const act of [...ACTIVATION_NAMES]) {
-    for (const lossName of ["mse", "cross-entropy"]) {
+    for (const lossName of ["mse", "cross-entropy"] as const) {
       for (const widths of [[7, 5, 3], [7, 4, 3, 3], [7, 3, 4, 2, 3]]) {
         const n = 10, d = widths[0], k = widths[widths.length - 1];
         const x = Array.from({ length: n * d }, () => (rng.uniform() < 0.6 ? 0 : rng.normal()));

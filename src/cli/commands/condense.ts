@@ -3,7 +3,8 @@ import { condensation } from "../../prune/condensation.js";
 import { writeAtomic } from "../../io/files.js";
 import { InputError } from "../../util/errors.js";
 import { dataFlag, netFlag } from "../common.js";
-import { cosineFlag, num, printJson } from "../run.js";
+import { cosineFlag, num } from "../args.js";
+import { printJson } from "../run.js";
 
 /** `embedscape condense`: per-neuron orientation/amplitude, similarity groups and low-amplitude neurons (SPEC §7 E3/E6). */
 export function register(program: Command): void {

@@ -7,7 +7,8 @@ import { netToJson } from "../../io/net-json.js";
 import type { Net } from "../../nn/arch.js";
 import { InputError } from "../../util/errors.js";
 import { netFlag } from "../common.js";
-import { num, printJson } from "../run.js";
+import { num } from "../args.js";
+import { printJson } from "../run.js";
 
 /** Parse "L:S:α" (one-step), "L:S:β1,β2,…" (split) or "L" (null) into a step; 1-based L and S. */
 export function parseStep(kind: EmbedStep["kind"], text: string): EmbedStep {

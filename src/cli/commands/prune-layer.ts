@@ -6,7 +6,8 @@ import { minimize } from "../../optim/train.js";
 import { pruneLayer } from "../../depth/merge-layer.js";
 import { InputError } from "../../util/errors.js";
 import { dataFlag, netFlag } from "../common.js";
-import { num, printJson } from "../run.js";
+import { num } from "../args.js";
+import { printJson } from "../run.js";
 
 /** `embedscape prune-layer`: merge a linearized hidden layer into the next one (SPEC §4.4), optional fine-tune. */
 export function register(program: Command): void {

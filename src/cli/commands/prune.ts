@@ -4,7 +4,8 @@ import { saveNet } from "../../io/files.js";
 import { InputError } from "../../util/errors.js";
 import { dataFlag, netFlag } from "../common.js";
 import { progress } from "../progress.js";
-import { cosineFlag, num, printJson } from "../run.js";
+import { cosineFlag, num } from "../args.js";
+import { printJson } from "../run.js";
 
 /** `embedscape prune`: merge condensed neurons (inverse of width embeddings, SPEC §10 item 3) and report the change. */
 export function register(program: Command): void {

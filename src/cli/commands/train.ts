@@ -7,7 +7,10 @@ import { train, type TrainPoint, type TrainState } from "../../optim/train.js";
 import { InputError } from "../../util/errors.js";
 import { dataFlag, netFlag } from "../common.js";
 import { progress } from "../progress.js";
-import { num, printJson } from "../run.js";
+import { num } from "../args.js";
+import { printJson } from "../run.js";
+import { parseActivationName } from "../../nn/activations.js";
+import { canonicalLossName } from "../../nn/losses.js";
 
 interface TrainFlags {
   arch?: string; activation: string; loss: string; data?: string; steps: string; optimizer: string; lr?: string;
@@ -57,7 +60,7 @@ async function runTrain(f: TrainFlags): Promise<void> {
     net = netFlag("--net", f.net);
   } else {
     if (!f.arch) throw new InputError("give --arch (e.g. 1-50-1) or --net to start from");
-    const arch = makeArch(parseWidths(f.arch), f.activation, f.loss);
+    const arch = makeArch(parseWidths(f.arch), parseActivationName(f.activation), canonicalLossName(f.loss));
     if (f.init !== "pytorch" && f.init !== "normal") throw new InputError(`--init must be pytorch or normal, got "${f.init}"`);
     net = initNet(arch, { seed: num("--seed", f.seed, { int: true }), scheme: f.init, scale: num("--init-scale", f.initScale, { positive: true }) });
   }

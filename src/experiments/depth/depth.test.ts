@@ -78,6 +78,17 @@ test("BN seed sweep: one row per seed, seed 1 equals the plotted bnExperiment ru
   const one = bnExperiment({ seed: 1, steps: 200, every: 50 });
   assert.equal(rows[0].plainLoss, one.plain[one.plain.length - 1].loss);
   assert.equal(rows[0].bnLoss, one.bn[one.bn.length - 1].loss);
-  for (const r of rows) for (const v of [r.plainLoss, r.bnLoss, r.plainLinear, r.bnLinear]) assert.ok(Number.isFinite(v) && v >= 0);
   assert.notEqual(rows[0].plainLoss, rows[1].plainLoss, "different seeds, different runs");
+  // seed 2 recomputed on its own: the row is that run's last point, and both trainings lowered the loss from step 0
+  const two = bnExperiment({ seed: 2, steps: 200, every: 200 });
+  assert.equal(rows[1].plainLoss, two.plain[two.plain.length - 1].loss);
+  assert.equal(rows[1].bnLinear, two.bn[two.bn.length - 1].linearFraction);
+  for (const run of [one, two]) for (const curve of [run.plain, run.bn]) {
+    assert.equal(curve[0].step, 0);
+    assert.ok(curve[curve.length - 1].loss < 0.9 * curve[0].loss, `training did not lower the loss: ${curve[0].loss} → ${curve[curve.length - 1].loss}`);
+  }
+  // a linear fraction is the mean over the 4 hidden layers of (linear neurons)/16: a multiple of 1/64 in [0, 1]
+  for (const r of rows) for (const v of [r.plainLinear, r.bnLinear]) {
+    assert.ok(v >= 0 && v <= 1 && Math.abs(v * 64 - Math.round(v * 64)) < 1e-9, `linear fraction ${v}`);
+  }
 });
