@@ -54,6 +54,14 @@ function py(script: string, extra: string[], t: number): Row[] {
 }
 
 const large = args.includes("--large");
+/** Census cases (issue 13 targets): tanh on cos 2x, Adam at lr 1e-2, then solve and certify at ‖∇R‖₂ ≤ 1e-12. */
+const CENSUS = [
+  { net: "1-2-1", points: 20, adam: 2000, seeds: 200 },
+  { net: "1-4-1", points: 20, adam: 2000, seeds: 200 },
+  { net: "1-3-1", points: 9, adam: 2000, seeds: 200 },
+  { net: "1-3-1", points: 9, adam: 3000, seeds: 20 },
+];
+const censusCase = (c: (typeof CENSUS)[number]): string => `census_${c.net}_${c.points}_${c.adam}_${c.seeds}`;
 const fromIdx = args.indexOf("--from");
 if (fromIdx >= 0) {
   // Re-render the table from the JSON lines of earlier runs (several files may be given; later lines win).
@@ -62,14 +70,22 @@ if (fromIdx >= 0) {
 } else {
   for (const t of threadCounts)
     for (const c of ["calib", "dgemm1024", "train_a", "train_b", "train_mnist_ce", "hessian_b", "hessian_d", ...(large ? ["hessian_c"] : [])]) child(c, t);
+  // atlas throughput on the census workload: one core, one seed after another (the atlas's worker threads scale it)
+  for (const c of ["atlascensus_1-2-1", "atlascensus_1-4-1"]) child(c, 1);
+  for (const c of CENSUS) child(censusCase(c), 1); // single-threaded: 10-parameter nets gain nothing from BLAS threads
   const havePy = benchDir !== undefined && existsSync(python) && spawnSync(python, ["-c", "import torch"]).status === 0;
   if (!havePy) process.stderr.write("bench: /usr/bin/python3 with torch or ../shared/bench not found; ratios skipped\n");
   else for (const t of [1, 2]) {
     py("bench_dgemm.py", [], t);
     py("bench_train.py", ["--nets", "a,b,mnist_ce"], t);
+    if (t === 1) for (const c of CENSUS) {
+      // the batched implementation: the same counts as the loop one (measured: identical for all three nets), 100× faster
+      py("bench_census.py", ["--nets", c.net, "--points", String(c.points), "--adam", String(c.adam), "--seeds", String(quick ? Math.min(20, c.seeds) : c.seeds), "--impl", "batched"], t);
+    }
     if (t === 2 && quick) continue;
     py("bench_hessian.py", ["--nets", quick ? "b" : large && t === 1 ? "b,d,c" : "b,d"], t);
   }
+  if (havePy) py("bench_census.py", ["--seeds", quick ? "20" : "100", "--nets", "1-2-1,1-4-1"], 1);
 }
 
 // Our rows (last one per case) and the reference's best over thread counts.
@@ -114,6 +130,36 @@ row("train_mnist_ce", "GD 784-400-10 ReLU CE n=1000", "stepsPerS", "steps/s", tr
 row("hessian_b", "Hessian+inertia 1-50-1 (M=151)", "seconds", "s", false, "≤ 1×");
 row("hessian_d", "Hessian+inertia 64-32-10 (M=2,410)", "seconds", "s", false, "≤ 0.5×");
 row("hessian_c", "Hessian+inertia 2-100-100-1 (M=10,501)", "seconds", "s", false, "≤ 0.5×");
+// census: seeds/s on one core, PyTorch loop and batched side by side
+for (const net of ["1-2-1", "1-4-1"]) {
+  const o = ours[`atlascensus_${net}`];
+  if (!o) continue;
+  const refs = lines.filter((r) => r.side === "pytorch" && r.bench === "census" && r.net === net);
+  for (const impl of ["loop", "batched"]) {
+    const r = refs.find((x) => x.impl === impl)?.seeds_per_s as number | undefined;
+    table.push([`atlas census ${net} vs torch ${impl}`, `${fmt(o.seedsPerSPerCore as number)} seeds/s/core (1t)`, r === undefined ? "–" : `${fmt(r)} seeds/s`, r === undefined ? "n/a (no python/torch)" : `${((o.seedsPerSPerCore as number) / r).toFixed(2)}×`, "≥ 1×", String(o.peakRssMB)]);
+    emit({ bench: "summary", case: `atlascensus_${net}_${impl}`, embedscape: o.seedsPerSPerCore, reference: r ?? null, unit: "seeds/s/core" });
+  }
+}
+// Census: certified counts on both sides (the reference certifies with plain LM, 100 iterations)
+const censusTable: string[][] = [["net (tanh, cos 2x)", "seeds", "embedscape certified", "embedscape not certified", "seeds/s", "PyTorch certified", "PyTorch seeds/s"]];
+for (const c of CENSUS) {
+  const o = ours[censusCase(c)];
+  if (!o) continue;
+  const refRow = lines.find((r) => r.side === "pytorch" && r.bench === "census" && r.net === c.net && r.points === c.points && r.adam_steps === c.adam && r.seeds === o.seeds);
+  const un = Object.entries((o.unconverged ?? {}) as Record<string, number>).map(([k, n]) => `${n} ${k}`).join(", ") || "0";
+  const counts = (x: unknown): string => Object.entries((x ?? {}) as Record<string, number>).sort((a, b) => b[1] - a[1]).map(([k, n]) => `(${k})×${n}`).join(" ");
+  censusTable.push([
+    `${c.net}, ${c.points} points, ${c.adam} Adam steps`, String(o.seeds),
+    `${o.converged} (${(100 * (o.converged as number) / (o.seeds as number)).toFixed(1)} %) ${counts(o.inertiaCounts)}${o.unclear ? `; ${o.unclear} gap not clear-cut` : ""}`, un,
+    fmt(o.seedsPerS as number),
+    refRow ? `${refRow.converged} ${counts(refRow.inertia_counts)}` : "–", refRow ? `${fmt(refRow.seeds_per_s as number)} (${String(refRow.impl)})` : "–",
+  ]);
+  emit({ bench: "summary", case: censusCase(c), embedscape: o.converged, reference: refRow?.converged ?? null, unit: "certified seeds" });
+}
+const cw = censusTable[0].map((_, j) => Math.max(...censusTable.map((r) => r[j].length)));
+const censusText = censusTable.length > 1 ? censusTable.map((r) => "| " + r.map((c, j) => c.padEnd(cw[j])).join(" | ") + " |").join("\n") : "";
+if (censusText) process.stdout.write("\n" + censusText + "\n");
 const calib = ours.calib?.gflops;
 const widths = table[0].map((_, j) => Math.max(...table.map((r) => r[j].length)));
 const text = table.map((r) => "| " + r.map((c, j) => c.padEnd(widths[j])).join(" | ") + " |").join("\n");
@@ -155,6 +201,7 @@ if (write) {
     `embedscape backend ${ours.calib?.backend ?? "?"}, best of BLAS threads ${threadCounts.join(" and ")} (shown as 1t/2t); DGEMM calibration (1 thread) ${calib ?? "n/a"} GFLOP/s — the second core is shared, so 2-thread figures swing. ` +
     `Reference (${versions}): best of 1 and 2 threads (OMP_WAIT_POLICY=PASSIVE), same protocol (10 warm-up steps, then 2000 timed GD steps; 200 for MNIST).\n\n` +
     `| ${table[0].join(" | ")} |\n|${table[0].map(() => "---").join("|")}|\n` + table.slice(1).map((r) => `| ${r.join(" | ")} |`).join("\n") + "\n" +
+    (censusTable.length > 1 ? `\n## Critical-point census (issue 13)\n\nPer seed: PyTorch-default init (bit-identical seeds on both sides), full-batch Adam at lr 1e-2, then the solver, certified when ‖∇R‖₂ ≤ 1e-12 and ‖∇R‖₂ ≤ 1e-8·‖H‖₂·max(1, ‖θ‖) (README, "What is certified"); inertia with τ = 100·‖H‖₂·P·ε. PyTorch: bench_census.py, Levenberg–Marquardt, 100 iterations (its batched and loop implementations give identical counts, measured on the three 200-seed rows). "Not certified" reasons carry their evidence per seed in \`embedscape census --per-seed --json\`.\n\n| ${censusTable[0].join(" | ")} |\n|${censusTable[0].map(() => "---").join("|")}|\n` + censusTable.slice(1).map((r) => `| ${r.join(" | ")} |`).join("\n") + "\n" : "") +
     (notes.length ? `\n## Hessian cases: where the time goes\n\n${notes.join("\n")}\n` : "") +
     (gdNotes.length ? `\n## GD cases: time per step\n\n${gdNotes.join("\n")}\n\n${GD_LIMITS}\n` : "") +
     `\nRe-render this table from saved JSON lines with \`node dist-bench/run.js --from FILE… [--write]\`.\n`;

@@ -44,8 +44,23 @@ export function certificateJson(c: Certificate, withEigenvalues = false): Record
     parameters: c.net.theta.length,
     inertiaMethod: c.inertia.method ?? "eigenvalues",
     hessianNorm: c.inertia.norm,
+    strategy: c.strategy,
+    distance: c.distance,
+    relativeGradient: c.relativeGradient,
+    evidence: c.evidence,
+    reduction: c.reduction,
+    descentSteps: c.descentSteps,
     ...(withEigenvalues ? { eigenvalues: Array.from(c.eigenvalues) } : {}),
   };
+}
+
+/** One line explaining a failed certification, with the evidence. */
+function verdictText(c: Certificate): string {
+  const e = c.evidence!;
+  const soft = e.softEigenvalues.length ? `soft eigenvalues ${e.softEigenvalues.slice(0, 6).map((l) => l.toExponential(2)).join(" ")}` : "no soft eigenvalues";
+  if (c.reason === "no-finite-critical-point") return `verdict     NOT a critical point: loss ${e.lossStart.toExponential(2)} → ${e.lossEnd.toExponential(2)} while ‖θ‖ ${e.thetaNormStart.toFixed(2)} → ${e.thetaNormEnd.toFixed(2)} and ‖H‖₂ = ${e.hessianNorm.toExponential(2)}: the infimum is approached at infinity, there is no finite critical point to certify`;
+  if (c.reason === "degenerate-sublinear") return `verdict     NOT certified (degenerate-sublinear): ‖∇R‖ contracts by ${e.linearRate.toFixed(4)} per iteration (≈ k^−${e.sublinearExponent.toFixed(2)}); ${soft}`;
+  return `verdict     NOT certified (${c.reason}): relative gradient ${c.relativeGradient?.toExponential(2)}; ${soft}`;
 }
 
 /** Human-readable certificate lines. */
@@ -58,7 +73,8 @@ export function certificateText(c: Certificate): string {
     `zero tol τ  ${c.inertia.tolerance.toExponential(3)}`,
     g.kind === "bounds"
       ? `gap         (LDLᵀ counts) largest |λ| counted zero ≤ ${g.largestZero === null ? "none" : g.largestZero.toExponential(3)}; smallest non-zero ≥ ${g.smallestNonzero === null ? "none" : g.smallestNonzero.toExponential(3)}${c.inertia.clear ? " (clear-cut)" : " (NOT proved clear-cut: some |λ| lies in (τ, 1000τ]; --eigenvalues gives the exact gap)"}`
-      : `gap         largest |λ| counted zero: ${g.largestZero === null ? "none" : g.largestZero.toExponential(3)}; smallest non-zero: ${g.smallestNonzero === null ? "none" : g.smallestNonzero.toExponential(3)}${c.inertia.clear ? " (clear-cut)" : " (NOT clear-cut: the count depends on τ)"}`,
-    `iterations  ${c.iterations}`,
+      : `gap         largest |λ| counted zero: ${g.largestZero === null ? "none" : g.largestZero.toExponential(3)}; smallest non-zero: ${g.smallestNonzero === null ? "none" : g.smallestNonzero.toExponential(3)}${c.strategy !== undefined && !c.converged ? " (no certified critical point: this inertia describes a non-critical θ)" : c.inertia.clear ? " (clear-cut)" : " (NOT clear-cut: the count depends on τ)"}`,
+    `iterations  ${c.iterations}${c.strategy && c.strategy !== "none" ? `  (via ${c.strategy}${c.reduction ? ` through the narrow ${c.reduction.narrow.join("-")} net` : ""}${c.descentSteps ? `, ${c.descentSteps} descent steps` : ""})` : ""}`,
+    ...(c.converged || !c.evidence ? [] : [verdictText(c)]),
   ].join("\n");
 }

@@ -5,7 +5,8 @@ import {
 } from "../linalg/inertia.js";
 import type { Oracle } from "../nn/oracle.js";
 import { extremeEigenvalues } from "../spectrum/lanczos.js";
-import { InputError } from "../util/errors.js";
+import { InputError, requireFinite } from "../util/errors.js";
+import { requireFiniteHessian } from "./solver.js";
 
 /** What the certificate computes beyond the inertia. */
 export type SpectrumMode = "none" | "values" | "auto";
@@ -66,7 +67,10 @@ export function pointCertificate(oracle: Oracle, theta: Float64Array, opts: Poin
   if (theta.length !== P) throw new InputError(`parameter vector has ${theta.length} entries, expected ${P}`);
   const gradient = new Float64Array(P);
   const loss = oracle.lossAndGradient(theta, gradient);
+  if (!Number.isFinite(loss)) throw new InputError(`the loss is ${loss} at this θ (float64 overflow or invalid arithmetic): no certificate`);
+  requireFinite(gradient, "the gradient (float64 overflow)");
   const H = oracle.hessian(theta, opts.hessian ?? new Float64Array(P * P));
+  requireFiniteHessian(H, P);
   const mode = opts.spectrum === "auto" ? (P <= EXACT_GAP_MAX_P ? "values" : "none") : opts.spectrum ?? "none";
   let inertia: PointCertificate["inertia"];
   let values: Float64Array | null = null;

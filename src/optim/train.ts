@@ -6,6 +6,19 @@ import { InputError } from "../util/errors.js";
 
 export type OptimizerName = "gd" | "adam";
 
+/** Training produced a non-finite loss or gradient (the CLI exits 3: it ran but did not reach its goal). */
+export class TrainDivergedError extends InputError {
+  constructor(message: string, readonly step: number, readonly loss: number) {
+    super(message);
+    this.name = "TrainDivergedError";
+  }
+}
+
+/** Divergence rule of `train` (README exit codes): a non-finite loss, or a final loss above 1e3 × the starting loss. */
+export function trainDiverged(startLoss: number, finalLoss: number): boolean {
+  return !Number.isFinite(finalLoss) || finalLoss > 1e3 * startLoss;
+}
+
 /** Optimizer state that makes a run resumable (saved with checkpoints). */
 export interface TrainState {
   optimizer: OptimizerName;
@@ -96,7 +109,7 @@ export function minimize(oracle: LossOracle, theta: Float64Array, opts: TrainOpt
     const loss = ev.lossAndGradient(theta, g);
     const gn = norm2(g);
     if (!Number.isFinite(loss) || !Number.isFinite(gn)) {
-      throw new InputError(`training diverged at step ${step} (loss ${loss}); lower the learning rate (now ${lr})`);
+      throw new TrainDivergedError(`training diverged at step ${step} (loss ${loss}); lower the learning rate (now ${lr})`, step, loss);
     }
     if ((step - start) % every === 0) record({ step, loss, gradNorm: gn });
     opts.onStep?.(step, loss, gn);

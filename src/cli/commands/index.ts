@@ -4,6 +4,7 @@ import type { Command } from "commander";
 export const commandModules: Array<() => Promise<{ register(program: Command): void }>> = [
   () => import("./train.js"),
   () => import("./critical.js"),
+  () => import("./census.js"),
   () => import("./hessian.js"),
   () => import("./demo.js"),
   () => import("./lift.js"),
@@ -16,5 +17,6 @@ export const commandModules: Array<() => Promise<{ register(program: Command): v
   () => import("./reproduce.js"),
   () => import("./condense.js"),
   () => import("./prune.js"),
+  () => import("./atlas.js"),
   () => import("./doctor.js"),
 ];

@@ -3,7 +3,7 @@ import type { Command } from "commander";
 import { saveNet, writeAtomic } from "../../io/files.js";
 import { netFromJson, netToJson } from "../../io/net-json.js";
 import { initNet, makeArch, parseWidths, type Net } from "../../nn/arch.js";
-import { train, type TrainPoint, type TrainState } from "../../optim/train.js";
+import { TrainDivergedError, trainDiverged, train, type TrainPoint, type TrainState } from "../../optim/train.js";
 import { InputError } from "../../util/errors.js";
 import { dataFlag, netFlag } from "../common.js";
 import { progress } from "../progress.js";
@@ -84,12 +84,23 @@ async function runTrain(f: TrainFlags): Promise<void> {
   const optimizer = (resume?.optimizer ?? f.optimizer) as "gd" | "adam";
   do {
     const t0 = Date.now();
-    const r = train(current, data, {
+    let r: ReturnType<typeof train>;
+    try {
+      r = train(current, data, {
       optimizer, lr, steps: Math.min(chunk, left), resume: state,
       onStep: (s, loss, gn) => bar.update(s + 1, { loss, grad: gn }),
       shouldStop: () => stop,
       recordEvery: Math.max(1, Math.floor(steps / 500)),
-    });
+      });
+    } catch (e) {
+      if (!(e instanceof TrainDivergedError)) throw e;
+      bar.stop();
+      process.off("SIGINT", onSigint);
+      process.stderr.write(`embedscape: ${e.message}; nothing written to ${f.out}\n`);
+      if (f.json) printJson({ out: null, diverged: true, steps: e.step, loss: String(e.loss), history });
+      process.exitCode = 3;
+      return;
+    }
     const ran = r.state.step - (state?.step ?? 0);
     left -= ran;
     state = r.state;
@@ -117,6 +128,11 @@ async function runTrain(f: TrainFlags): Promise<void> {
   saveNet(f.out, result.net);
   if (existsSync(checkpointPath)) rmSync(checkpointPath);
   const summary = { out: f.out, steps: result.state.step, loss: final.loss, gradNorm: final.gradNorm, optimizer: result.state.optimizer };
-  if (f.json) printJson({ ...summary, history: result.history });
+  const diverged = result.history.length > 0 && trainDiverged(result.history[0].loss, final.loss);
+  if (diverged) {
+    process.stderr.write(`embedscape: training diverged: loss ${result.history[0].loss.toExponential(3)} → ${final.loss.toExponential(3)} (more than 1e3 × its start); lower the learning rate\n`);
+    process.exitCode = 3;
+  }
+  if (f.json) printJson({ ...summary, diverged, history: result.history });
   else process.stdout.write(`trained ${result.state.step} steps (${summary.optimizer}): loss ${final.loss.toExponential(6)}, ‖∇R‖ ${final.gradNorm.toExponential(3)} → ${f.out}\n`);
 }
