@@ -1,4 +1,5 @@
-import { existsSync } from "node:fs";
+import { accessSync, constants, existsSync, statSync } from "node:fs";
+import { dirname, resolve } from "node:path";
 import type { Dataset } from "../data/dataset.js";
 import { loadDataset } from "../data/load.js";
 import { loadNet, type LoadNetOptions } from "../io/files.js";
@@ -77,4 +78,24 @@ export function certificateText(c: Certificate): string {
     `iterations  ${c.iterations}${c.strategy && c.strategy !== "none" ? `  (via ${c.strategy}${c.reduction ? ` through the narrow ${c.reduction.narrow.join("-")} net` : ""}${c.descentSteps ? `, ${c.descentSteps} descent steps` : ""})` : ""}`,
     ...(c.converged || !c.evidence ? [] : [verdictText(c)]),
   ].join("\n");
+}
+
+/**
+ * Check an output path before any work is done: it must end in `ext`, must not be a directory,
+ * and its nearest existing parent folder must be writable (writeAtomic creates missing folders).
+ */
+export function outputPathFlag(flag: string, path: string | undefined, ext: string): string {
+  if (!path) throw new InputError(`${flag} needs a file name ending in ${ext}`);
+  const shown = JSON.stringify(path.length > 200 ? path.slice(0, 200) + "…" : path);
+  if (!path.toLowerCase().endsWith(ext)) throw new InputError(`${flag} ${shown} must end in ${ext}`);
+  if (existsSync(path) && statSync(path).isDirectory()) throw new InputError(`${flag} ${shown} is a directory`);
+  let dir = dirname(resolve(path));
+  while (!existsSync(dir)) dir = dirname(dir);
+  try {
+    if (!statSync(dir).isDirectory()) throw new Error("not a directory");
+    accessSync(dir, constants.W_OK);
+  } catch {
+    throw new InputError(`${flag} ${shown}: folder ${JSON.stringify(dir)} is not writable`);
+  }
+  return path;
 }

@@ -11,6 +11,10 @@ interface Addon {
   ldlInertia(n: number, a: Float64Array, shift: number): [number, number, number];
   syevSelect?(n: number, a: Float64Array, il: number, iu: number, w: Float64Array, z: Float64Array): number;
   tanh?(h: Float64Array, a: Float64Array, g1: Float64Array, g2: Float64Array | null, n: number): void;
+  biasAct?: LinalgBackend["biasAct"];
+  maskColSums?: LinalgBackend["maskColSums"];
+  tinyTanhMse?: LinalgBackend["tinyTanhMse"];
+  tinyAdamTanhMse?: LinalgBackend["tinyAdamTanhMse"];
   setThreads(t: number): void;
   info(): { threads: number; config: string; corename: string; parallel: number; tanh?: string };
 }
@@ -53,6 +57,10 @@ function makeNativeBackend(addon: Addon): LinalgBackend {
     name: "openblas",
     gemm,
     tanh: addon.tanh,
+    biasAct: addon.biasAct, // absent in an addon built before these kernels existed
+    maskColSums: addon.maskColSums,
+    tinyTanhMse: addon.tinyTanhMse,
+    tinyAdamTanhMse: addon.tinyAdamTanhMse,
     syev(n: number, a: Float64Array, w: Float64Array, vectors: Float64Array | null): void {
       const info = addon.syev(n, a, w, vectors);
       if (info !== 0) throw new Error(`LAPACKE_dsyevd failed (info = ${info})`);

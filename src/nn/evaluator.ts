@@ -56,6 +56,9 @@ export class Evaluator implements LayeredOracle, CachingOracle {
   private readonly cached: Float64Array;
   private cachedValid = false;
   private cachedLoss = NaN;
+  /** The native fused bias+σ kernel's kind for this activation (0 leaky ReLU, 1 tanh; −1: none). */
+  private readonly nativeKind: number;
+  private readonly nativeSlope: number;
 
   constructor(arch: Arch, data: Dataset, opts: EvaluatorOptions = {}) {
     checkCompatible(arch, data);
@@ -68,6 +71,9 @@ export class Evaluator implements LayeredOracle, CachingOracle {
     this.L = arch.widths.length - 1;
     this.act = activation(arch.activation);
     this.lossFn = lossByName(arch.loss);
+    const an = this.act.name;
+    this.nativeKind = an === "tanh" ? 1 : an === "relu" || an.startsWith("leaky-relu") ? 0 : -1;
+    this.nativeSlope = an === "relu" ? 0 : an === "leaky-relu" ? 0.01 : an.startsWith("leaky-relu:") ? Number(an.slice(11)) : 0;
     const n = data.n;
     this.n = n;
     this.outputDim = data.k;
@@ -259,6 +265,10 @@ export class Evaluator implements LayeredOracle, CachingOracle {
       const H = l === this.L ? this.A[l] : this.Hpre[l];
       if (l === 1 && this.csr) this.sparseTimesWT(theta, lay.w, H);
       else be.gemm(false, true, n, m, mp, 1, this.A[l - 1], 0, mp, theta, lay.w, mp, 0, H, 0, m);
+      if (l < this.L && this.nativeKind >= 0 && be.biasAct) { // fused, threaded bias + σ (bit-identical)
+        be.biasAct(H, n, m, theta, lay.b, this.nativeKind as 0 | 1, this.nativeSlope, this.A[l], this.G1[l], curvature ? this.G2[l] : null);
+        continue;
+      }
       for (let i = 0; i < n; i++) {
         const o = i * m;
         for (let j = 0; j < m; j++) H[o + j] += theta[lay.b + j];
@@ -292,12 +302,15 @@ export class Evaluator implements LayeredOracle, CachingOracle {
         const Zp = this.Z[l - 1];
         be.gemm(false, false, n, mp, m, 1, D, 0, m, theta, lay.w, mp, 0, Zp, 0, mp);
         const Dp = this.D[l - 1], G1 = this.G1[l - 1], gb = this.layers[l - 2].b;
-        for (let j = 0; j < mp; j++) g[gb + j] = 0;
-        for (let i = 0; i < n; i++) {
-          const o = i * mp;
-          for (let j = 0; j < mp; j++) { const d = G1[o + j] * Zp[o + j]; Dp[o + j] = d; g[gb + j] += d; }
+        if (be.maskColSums) be.maskColSums(G1, Zp, Dp, n, mp, g, gb); // fused, threaded (bit-identical)
+        else {
+          for (let j = 0; j < mp; j++) g[gb + j] = 0;
+          for (let i = 0; i < n; i++) {
+            const o = i * mp;
+            for (let j = 0; j < mp; j++) { const d = G1[o + j] * Zp[o + j]; Dp[o + j] = d; g[gb + j] += d; }
+          }
         }
-        for (let j = 0; j < mp; j++) g[gb + j] *= inv;
+        for (let j = 0; j < mp; j++) g[gb + j] *= inv; // δ is per sample (unscaled): the 1/n of R here
       }
     }
   }

@@ -11,5 +11,6 @@ export {
 } from "./arch.js";
 export { Evaluator, checkCompatible } from "./evaluator.js";
 export { type Oracle, type LayeredOracle, type CachingOracle, isLayered } from "./oracle.js";
+export { TinyEvaluator, trainingOracle } from "./tiny.js";
 export { lossValue, gradient, hvp, hessian, predict } from "./functions.js";
 export { fixtureA, fixtureB, fixtureC, fixtureD, fixtureE } from "./fixtures.js";

@@ -1,8 +1,9 @@
 import type { Dataset } from "../data/dataset.js";
 import { norm2 } from "../linalg/dense.js";
 import { createNet, type Net } from "../nn/arch.js";
-import { Evaluator } from "../nn/evaluator.js";
+import { trainingOracle } from "../nn/tiny.js";
 import { InputError } from "../util/errors.js";
+import { powi } from "../util/fdmath.js";
 
 export type OptimizerName = "gd" | "adam";
 
@@ -65,11 +66,15 @@ export interface TrainResult {
  * Full-batch training of R_S(θ) (SPEC §1.1):
  *   gd:   θ ← θ − η ∇R(θ);
  *   adam: m ← β1 m + (1−β1) g,  v ← β2 v + (1−β2) g²,  θ ← θ − η m̂/(√v̂ + ε)  (bias-corrected; Kingma & Ba 2015).
- * One Evaluator and fixed buffers for the whole run: the step loop allocates nothing.
+ * One loss oracle and fixed buffers for the whole run: the step loop allocates nothing. The oracle is
+ * `trainingOracle`'s choice: the fused pure-TypeScript kernels of `TinyEvaluator` for small two-layer
+ * nets, the GEMM `Evaluator` otherwise. "Same results": every R and ∇R agrees with the Evaluator's
+ * to ≤ 1e-12 relative (summation order differs), so a run agrees step by step to rounding, amplified
+ * only by the dynamics themselves (tests compare whole runs to 1e-9 relative).
  */
 export function train(net: Net, data: Dataset, opts: TrainOptions): TrainResult {
   const theta = Float64Array.from(net.theta);
-  const r = minimize(new Evaluator(net.arch, data), theta, opts);
+  const r = minimize(trainingOracle(net.arch, data), theta, opts);
   return { net: createNet(net.arch, theta), ...r };
 }
 
@@ -117,7 +122,7 @@ export function minimize(oracle: LossOracle, theta: Float64Array, opts: TrainOpt
       for (let i = 0; i < P; i++) theta[i] -= lr * g[i];
     } else {
       const t = step + 1;
-      const c1 = 1 / (1 - b1 ** t), c2 = 1 / (1 - b2 ** t);
+      const c1 = 1 / (1 - powi(b1, t)), c2 = 1 / (1 - powi(b2, t)); // engine-independent βᵗ (util/fdmath)
       for (let i = 0; i < P; i++) {
         const gi = g[i];
         m[i] = b1 * m[i] + (1 - b1) * gi;

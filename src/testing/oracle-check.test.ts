@@ -65,3 +65,19 @@ test("sparse-input oracle under the shared checker: every activation and loss, d
     }
   }
 });
+
+test("TinyEvaluator (fused two-layer kernels) under the shared checker: every activation and loss it takes, vs the Evaluator's structured Hessian", async () => {
+  const { TinyEvaluator } = await import("../nn/tiny.js");
+  for (const act of ["tanh", "relu", "sigmoid", "softplus", "gelu"] as const) {
+    for (const lossName of ["mse", "cross-entropy"] as const) {
+      for (const widths of [[1, 3, 1], [2, 5, 3], [1, 12, 2]]) {
+        if (lossName === "cross-entropy" && widths[2] === 1) continue;
+        const arch = makeArch(widths, act, lossName);
+        const data = randomData(widths[0], widths[2], 9, lossName, 17);
+        const net = initNet(arch, { seed: 3, scale: 1.5 });
+        const tiny: Oracle = new TinyEvaluator(arch, data);
+        assertOracle(tiny, net.theta, `tiny ${widths.join("-")} ${act} ${lossName}`, { reference: new Evaluator(arch, data).hessian(net.theta), tol: { symmetry: 1e-15, reference: 1e-12 } });
+      }
+    }
+  }
+});

@@ -6,6 +6,8 @@ export const commandModules: Array<() => Promise<{ register(program: Command): v
   () => import("./critical.js"),
   () => import("./census.js"),
   () => import("./hessian.js"),
+  () => import("./spectrum.js"),
+  () => import("./density.js"),
   () => import("./demo.js"),
   () => import("./lift.js"),
   () => import("./layers.js"),
@@ -18,5 +20,7 @@ export const commandModules: Array<() => Promise<{ register(program: Command): v
   () => import("./condense.js"),
   () => import("./prune.js"),
   () => import("./atlas.js"),
+  () => import("./slice.js"),
+  () => import("./explore.js"),
   () => import("./doctor.js"),
 ];
