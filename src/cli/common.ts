@@ -43,6 +43,8 @@ export function certificateJson(c: Certificate, withEigenvalues = false): Record
     converged: c.converged,
     reason: c.reason,
     parameters: c.net.theta.length,
+    inertiaMethod: c.inertia.method ?? "eigenvalues",
+    hessianNorm: c.inertia.norm,
     strategy: c.strategy,
     distance: c.distance,
     relativeGradient: c.relativeGradient,
@@ -70,7 +72,9 @@ export function certificateText(c: Certificate): string {
     `‖∇R‖₂       ${c.gradNorm.toExponential(3)}${c.converged ? "  (converged)" : c.iterations ? `  (not converged: ${c.reason})` : ""}`,
     `inertia     (n₋, n₀, n₊) = (${c.inertia.neg}, ${c.inertia.zero}, ${c.inertia.pos})  over P = ${c.net.theta.length} parameters`,
     `zero tol τ  ${c.inertia.tolerance.toExponential(3)}`,
-    `gap         largest |λ| counted zero: ${g.largestZero === null ? "none" : g.largestZero.toExponential(3)}; smallest non-zero: ${g.smallestNonzero === null ? "none" : g.smallestNonzero.toExponential(3)}${c.strategy !== undefined && !c.converged ? " (no certified critical point: this inertia describes a non-critical θ)" : c.inertia.clear ? " (clear-cut)" : " (NOT clear-cut: the count depends on τ)"}`,
+    g.kind === "bounds"
+      ? `gap         (LDLᵀ counts) largest |λ| counted zero ≤ ${g.largestZero === null ? "none" : g.largestZero.toExponential(3)}; smallest non-zero ≥ ${g.smallestNonzero === null ? "none" : g.smallestNonzero.toExponential(3)}${c.inertia.clear ? " (clear-cut)" : " (NOT proved clear-cut: some |λ| lies in (τ, 1000τ]; --eigenvalues gives the exact gap)"}`
+      : `gap         largest |λ| counted zero: ${g.largestZero === null ? "none" : g.largestZero.toExponential(3)}; smallest non-zero: ${g.smallestNonzero === null ? "none" : g.smallestNonzero.toExponential(3)}${c.strategy !== undefined && !c.converged ? " (no certified critical point: this inertia describes a non-critical θ)" : c.inertia.clear ? " (clear-cut)" : " (NOT clear-cut: the count depends on τ)"}`,
     `iterations  ${c.iterations}${c.strategy && c.strategy !== "none" ? `  (via ${c.strategy}${c.reduction ? ` through the narrow ${c.reduction.narrow.join("-")} net` : ""}${c.descentSteps ? `, ${c.descentSteps} descent steps` : ""})` : ""}`,
     ...(c.converged || !c.evidence ? [] : [verdictText(c)]),
   ].join("\n");

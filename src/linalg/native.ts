@@ -9,6 +9,7 @@ interface Addon {
   gemm(...args: unknown[]): void;
   syev(n: number, a: Float64Array, w: Float64Array, v: Float64Array | null): number;
   ldlInertia(n: number, a: Float64Array, shift: number): [number, number, number];
+  syevSelect?(n: number, a: Float64Array, il: number, iu: number, w: Float64Array, z: Float64Array): number;
   tanh?(h: Float64Array, a: Float64Array, g1: Float64Array, g2: Float64Array | null, n: number): void;
   biasAct?: LinalgBackend["biasAct"];
   maskColSums?: LinalgBackend["maskColSums"];
@@ -33,7 +34,7 @@ export function nativeLoadError(): string {
 }
 
 /**
- * The OpenBLAS/LAPACKE backend (cblas_dgemm row-major, LAPACKE_dsyevd, LAPACKE_dsytrf), or null
+ * The OpenBLAS/LAPACKE backend (cblas_dgemm row-major, LAPACKE_dsyevd, LAPACKE_dsytrf, LAPACKE_dsyevr), or null
  * when the optional addon is not built or does not load. Loaded once; never throws.
  */
 export function loadNativeBackend(): LinalgBackend | null {
@@ -64,6 +65,10 @@ function makeNativeBackend(addon: Addon): LinalgBackend {
       const info = addon.syev(n, a, w, vectors);
       if (info !== 0) throw new Error(`LAPACKE_dsyevd failed (info = ${info})`);
     },
+    syevSelect: addon.syevSelect ? (n: number, a: Float64Array, il: number, iu: number, w: Float64Array, z: Float64Array): void => {
+      const info = addon.syevSelect!(n, a, il, iu, w, z);
+      if (info !== 0) throw new Error(`LAPACKE_dsyevr failed (info = ${info})`);
+    } : undefined,
     ldlInertia(n: number, a: Float64Array, shift: number): Inertia {
       const [neg, zero, pos] = addon.ldlInertia(n, a, shift);
       return { neg, zero, pos };

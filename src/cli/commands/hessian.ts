@@ -24,7 +24,7 @@ export function register(program: Command): void {
     .option("--net <file>", "the net")
     .option("--data <spec>", "data: .csv/.json file or spec")
     .option("--zero-tol <tau>", "absolute zero tolerance τ (default 100·‖H‖·P·ε; with --estimate: --relative-tol·‖H‖)")
-    .option("--eigenvalues", "include all eigenvalues")
+    .option("--eigenvalues", "include all eigenvalues (and the exact gap; without it, above 500 parameters, the inertia comes from LDLᵀ counts and the gap from proved bounds)")
     .option("--estimate", "estimate the inertia from Hessian-vector products only (no P×P matrix): Chebyshev/Jackson step-function traces with Rademacher probes")
     .option("--exact", "with --estimate: also compute the exact dense inertia")
     .option("--degree <D>", "with --estimate: polynomial degree (D/2 Hessian-vector products per probe)", "400")
@@ -51,7 +51,7 @@ export function register(program: Command): void {
         bar.stop();
         seconds = (Date.now() - t0) / 1000;
       }
-      const c = !f.estimate || f.exact ? certificate(net, data, { tolerance: tolerance ?? (f.estimate ? est?.estimate.tolerance : undefined) }) : undefined;
+      const c = !f.estimate || f.exact ? certificate(net, data, { spectrum: f.eigenvalues ? "values" : "auto", tolerance: tolerance ?? (f.estimate ? est?.estimate.tolerance : undefined) }) : undefined;
       if (f.json) {
         const j: Record<string, unknown> = c ? certificateJson(c, f.eigenvalues) : { loss: est?.loss, gradNorm: est?.gradNorm, parameters: est?.parameters, tolerance: est?.estimate.tolerance };
         delete j.iterations; delete j.converged; delete j.reason;
