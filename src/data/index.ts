@@ -2,8 +2,9 @@
 export { type Dataset, makeDataset, splitDataset } from "./dataset.js";
 export { parseDataCsv, formatDataCsv } from "./csv.js";
 export { parseDataJson, formatDataJson } from "./json.js";
-export { grid1d, teacherData, TARGETS_1D } from "./synthetic.js";
-export { loadDataset, readText, FASHION_MNIST_DIR } from "./load.js";
+export { grid1d, TARGETS_1D } from "./synthetic.js";
+export { loadDataset, FASHION_MNIST_DIR } from "./load.js";
+export { readNpy, writeNpy, type NpyArray } from "./npy.js";
 export { readIdx, writeIdxU8, idxPairToDataset, loadIdxPair, MAX_IDX_BYTES, type IdxArray } from "./idx.js";
 export { loadMnist, classLabels } from "./mnist.js";
 export { loadIris, irisPath, parseIrisCsv } from "./iris.js";

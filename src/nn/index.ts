@@ -8,5 +8,6 @@ export {
 export { Evaluator, checkCompatible } from "./evaluator.js";
 export { hessianTwoLayer } from "./hessian-two-layer.js";
 export { lossValue, gradient, hvp, hessian, predict } from "./functions.js";
+export { teacherData } from "./teacher.js";
 export { erf, erfc, normalCdf, normalPdf } from "./special.js";
 export { fixtureA, fixtureB, fixtureC, fixtureD, fixtureE } from "./fixtures.js";

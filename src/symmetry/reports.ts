@@ -1,5 +1,5 @@
 import type { TopLevelSpec } from "vega-lite";
-import { teacherData } from "../data/synthetic.js";
+import { teacherData } from "../nn/teacher.js";
 import { createNet, initNet, makeArch, parseWidths } from "../nn/arch.js";
 import { esc, figure, fmt, page, table } from "../report/html.js";
 import { vegaLiteSvg } from "../report/svg.js";

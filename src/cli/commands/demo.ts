@@ -8,6 +8,7 @@ import { train } from "../../optim/train.js";
 import { esc, figure, page, table, fmt } from "../../report/html.js";
 import { certificateText } from "../common.js";
 import { num } from "../run.js";
+import { outputOption } from "../output.js";
 
 /**
  * `embedscape demo`: the end-to-end story on fixture B's data (SPEC §8.2): train a 1-2-1 tanh net
@@ -18,7 +19,7 @@ export function register(program: Command): void {
   program
     .command("demo")
     .description("end-to-end story: train 1-2-1 tanh on cos(2x), refine to a critical point, certify, embed it into a wider net where it is a strict saddle, write an HTML report")
-    .option("--out <file>", "report file", "embedscape-demo.html")
+    .addOption(outputOption("--out <file>", "report file", "html", "embedscape-demo.html"))
     .option("--seed <n>", "seed of the random init", "1")
     .option("--steps <n>", "Adam steps before refinement", "2000")
     .action(async (f: { out: string; seed: string; steps: string }) => {

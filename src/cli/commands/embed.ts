@@ -8,6 +8,7 @@ import type { Net } from "../../nn/arch.js";
 import { InputError } from "../../util/errors.js";
 import { netFlag } from "../common.js";
 import { num, printJson } from "../run.js";
+import { outputOption } from "../output.js";
 
 /** Parse "L:S:α" (one-step), "L:S:β1,β2,…" (split) or "L" (null) into a step; 1-based L and S. */
 export function parseStep(kind: EmbedStep["kind"], text: string): EmbedStep {
@@ -48,7 +49,7 @@ export function register(program: Command): void {
     .option("--split <L:S:b1,b2,...>", "split neuron S of layer L into k copies with ratios summing to 1; the original keeps β1 (repeatable)", collect("split"))
     .option("--null <L>", "append a null neuron (zero weights) to hidden layer L (needs σ(0) = 0 unless --allow-shifted-null; repeatable)", collect("null"))
     .option("--allow-shifted-null", "allow null neurons when σ(0) ≠ 0 (output and criticality are still preserved)")
-    .option("--out <file>", "write the wide net here (JSON files record the embedding in meta.embedding)")
+    .addOption(outputOption("--out <file>", "write the wide net here (JSON files record the embedding in meta.embedding)", "net"))
     .option("--json", "print a JSON summary")
     .action((f: { net?: string; out?: string; json?: boolean; allowShiftedNull?: boolean }) => {
       const net = netFlag("--net", f.net);

@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { certificate } from "../../optim/refine.js";
-import { certificateJson, certificateText, dataFlag, netFlag } from "../common.js";
+import { certificateJson, certificateText, dataFlag, netFlag, requireHessianMemory } from "../common.js";
 import { num, printJson } from "../run.js";
 
 /** `embedscape hessian`: exact dense Hessian at the given net, its inertia, τ and gap. */
@@ -15,6 +15,7 @@ export function register(program: Command): void {
     .option("--json", "print JSON")
     .action((f: { net?: string; data?: string; zeroTol?: string; eigenvalues?: boolean; json?: boolean }) => {
       const net = netFlag("--net", f.net);
+      requireHessianMemory(net, "hessian");
       const data = dataFlag("--data", f.data, net);
       const c = certificate(net, data, { tolerance: f.zeroTol === undefined ? undefined : num("--zero-tol", f.zeroTol, { min: 0 }) });
       if (f.json) {
