@@ -66,7 +66,7 @@ export function netFromSafetensors(bytes: Uint8Array, name = "safetensors", fall
   if (8 + hlen > bytes.length) fail(`header length ${hlen} runs past the end of the file (${bytes.length} bytes)`);
   let headerText: string;
   try {
-    headerText = new TextDecoder("utf-8", { fatal: true }).decode(bytes.subarray(8, 8 + hlen));
+    headerText = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes.subarray(8, 8 + hlen));
   } catch {
     return fail("header is not valid UTF-8");
   }
