@@ -1,5 +1,6 @@
 import { InputError, quote } from "../util/errors.js";
 import { stripBom } from "../util/files.js";
+import { numberText } from "../util/json.js";
 import { makeDataset, type Dataset } from "./dataset.js";
 
 /**
@@ -44,7 +45,7 @@ export function parseDecimal(s: string): number {
 function columnsNamed(header: string[], prefix: string): number[] {
   const found: [number, number][] = [];
   header.forEach((h, c) => {
-    const m = new RegExp(`^${prefix}(\\d+)$`).exec(h);
+    const m = new RegExp(`^${prefix}([1-9]\\d{0,5})$`).exec(h);
     if (m) found.push([Number(m[1]), c]);
   });
   found.sort((a, b) => a[0] - b[0]);
@@ -62,7 +63,7 @@ export function formatDataCsv(data: Dataset): string {
     const r: number[] = [];
     for (let j = 0; j < data.d; j++) r.push(data.x[i * data.d + j]);
     for (let j = 0; j < data.k; j++) r.push(data.y[i * data.k + j]);
-    rows.push(r.join(","));
+    rows.push(r.map(numberText).join(","));
   }
   return rows.join("\n") + "\n";
 }

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { parseJsonWith } from "../util/json.js";
+import { parseJsonWith, stringifyExact } from "../util/json.js";
 import { makeDataset, type Dataset } from "./dataset.js";
 
 /** A column: all numbers (one value per row) or all non-empty lists of numbers; never a mixture. */
@@ -18,5 +18,5 @@ export function parseDataJson(text: string, name = "json"): Dataset {
 /** Serialise a data set as JSON rows. */
 export function formatDataJson(data: Dataset): string {
   const rows = (a: Float64Array, c: number): number[][] => Array.from({ length: data.n }, (_, i) => Array.from(a.subarray(i * c, (i + 1) * c)));
-  return JSON.stringify({ x: rows(data.x, data.d), y: rows(data.y, data.k) });
+  return stringifyExact({ x: rows(data.x, data.d), y: rows(data.y, data.k) });
 }

@@ -49,6 +49,21 @@ function checkStructure(text: string, name: string): void {
   }
 }
 
+/** A number as text that parses back to the same float64, sign of zero included (String(-0) is "0"). */
+export function numberText(v: number): string {
+  return Object.is(v, -0) ? "-0" : String(v);
+}
+
+/**
+ * JSON.stringify that keeps −0 (written `-0`, which JSON.parse reads back as −0) and turns Float64Arrays into
+ * arrays, so float64 data round-trips bit for bit through JSON.
+ */
+export function stringifyExact(value: unknown): string {
+  const mark = `\u0000neg0:${Math.random().toString(36).slice(2)}`;
+  const text = JSON.stringify(value, (_k, v) => (Object.is(v, -0) ? mark : v instanceof Float64Array ? Array.from(v) : v));
+  return text.includes(JSON.stringify(mark)) ? text.split(JSON.stringify(mark)).join("-0") : text;
+}
+
 /**
  * Parse JSON text (strictly, see parseJsonStrict) and validate it against a zod schema; every failure becomes one
  * InputError line: `<name>: not valid JSON (…)` or `<name>: <what> <path>: <problem>`.
