@@ -8,7 +8,8 @@ import { createNet, makeArch } from "../nn/arch.js";
 import { fixtureB, fixtureC, fixtureD, fixtureE } from "../nn/fixtures.js";
 import { hessian, hvp } from "../nn/functions.js";
 import { assertClose } from "../testing/index.js";
-import { embeddingReport, embeddingStory, kCopyIncrement, neuronMatrices, projectedC, trulyBadAnalysis } from "./index.js";
+import { embeddingReport, kCopyIncrement, neuronMatrices, projectedC, trulyBadAnalysis } from "./index.js";
+import { embeddingStory } from "../experiments/demo.js";
 
 const tri = (i: { neg: number; zero: number; pos: number }): number[] => [i.neg, i.zero, i.pos];
 

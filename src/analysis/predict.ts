@@ -1,45 +1,18 @@
 import type { Dataset } from "../data/dataset.js";
 import { applyEmbedding } from "../embed/apply.js";
 import { nullEmbedding, oneStepEmbedding, validateEmbedding, type Embedding } from "../embed/embedding.js";
-import { eigenvalues, inertiaFromEigenvalues, type Inertia } from "../linalg/inertia.js";
+import { orthComplement } from "../linalg/dense.js";
+import { addInertia, eigenvalues, inertiaAbs, type Inertia } from "../linalg/inertia.js";
 import { activation } from "../nn/activations.js";
 import type { Net } from "../nn/arch.js";
 import { InputError } from "../util/errors.js";
 import { neuronMatrices, nullCrossMatrix, sampleQuantities, type NeuronMatrices } from "./quantities.js";
 
-/** Inertia of a symmetric n×n matrix with an absolute zero tolerance τ. */
-export function inertiaAbs(a: Float64Array, n: number, tolerance: number): Inertia {
-  if (n === 0) return { neg: 0, zero: 0, pos: 0 };
-  const r = inertiaFromEigenvalues(eigenvalues(Float64Array.from(a), n), { tolerance });
-  return { neg: r.neg, zero: r.zero, pos: r.pos };
-}
-
-export function addInertia(a: Inertia, b: Inertia): Inertia {
-  return { neg: a.neg + b.neg, zero: a.zero + b.zero, pos: a.pos + b.pos };
-}
-
-/** Orthonormal basis of v^⊥ ⊂ R^q (q × (q−1), row-major) by Gram–Schmidt on v, e_1, …, e_q. */
-export function orthComplement(v: Float64Array): Float64Array {
-  const q = v.length;
-  const basis: Float64Array[] = [];
-  const nv = Math.hypot(...v);
-  if (nv === 0) throw new InputError("the outgoing vector v is zero: its orthogonal complement is the whole space");
-  basis.push(v.map((x) => x / nv));
-  for (let i = 0; i < q && basis.length < q; i++) {
-    const u = new Float64Array(q); u[i] = 1;
-    for (let pass = 0; pass < 2; pass++) for (const b of basis) { let d = 0; for (let k = 0; k < q; k++) d += b[k] * u[k]; for (let k = 0; k < q; k++) u[k] -= d * b[k]; }
-    const nu = Math.hypot(...u);
-    if (nu > 1e-8) basis.push(u.map((x) => x / nu));
-  }
-  const Q = new Float64Array(q * (q - 1));
-  for (let c = 1; c < q; c++) for (let r = 0; r < q; r++) Q[r * (q - 1) + c - 1] = basis[c][r];
-  return Q;
-}
-
 /** QᵀC ((q−1)×p) for the neuron's v and C (SPEC §2.9). */
 export function projectedC(nm: NeuronMatrices): Float64Array {
   const { q, p, C, v } = nm;
   if (q === 1) return new Float64Array(0);
+  if (v.every((x) => x === 0)) throw new InputError("the outgoing vector v is zero: its orthogonal complement is the whole space");
   const Q = orthComplement(v), out = new Float64Array((q - 1) * p);
   for (let a = 0; a < q - 1; a++) for (let b = 0; b < p; b++) { let s = 0; for (let r = 0; r < q; r++) s += Q[r * (q - 1) + a] * C[r * p + b]; out[a * p + b] = s; }
   return out;

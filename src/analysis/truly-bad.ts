@@ -8,7 +8,7 @@ import type { Net } from "../nn/arch.js";
 import { hessian } from "../nn/functions.js";
 import { kAlpha, nullIncrement, projectedC, splitIncrement } from "./predict.js";
 import { neuronMatrices, sampleQuantities } from "./quantities.js";
-import { requireDenseHessian } from "./embedding-report.js";
+import { requireDenseHessian } from "./embedding-check.js";
 
 const fro = (a: ArrayLike<number>): number => { let s = 0; for (let i = 0; i < a.length; i++) s += a[i] * a[i]; return Math.sqrt(s); };
 

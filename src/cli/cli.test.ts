@@ -126,14 +126,18 @@ test("CLI: Ctrl-C saves a checkpoint; --resume finishes to the same net as an un
 test("demo: runs end to end and writes a report that renders in headless Chromium", { skip: findChromium() ? false : "chromium not installed" }, () => {
   const r = cli("demo", "--out", "demo.html");
   assert.equal(r.code, 0, r.err);
-  assert.match(r.out, /inertia/);
+  // seed 1, 2000 Adam steps: fixture B's minimum, and its witness split is a strict saddle of the 1-3-1 net
+  assert.match(r.out, /inertia     \(n₋, n₀, n₊\) = \(0, 0, 7\)/);
+  assert.match(r.out, /1-2-1 strict local minimum \(0,0,7\) → split neuron \d of layer 1 with α = 0\.5 → 1-3-1 strict saddle \(1,1,8\) \(predicted \(1,1,8\)/);
   const html = readFileSync(join(dir, "demo.html"), "utf8");
   assert.match(html, /<svg/);
   const page = renderInChromium(join(dir, "demo.html"));
   assert.ok(page.ok, "chromium exit status");
   assert.deepEqual(page.consoleErrors, []);
   assert.match(page.dom, /certified critical point/);
-  assert.match(page.dom, /strict local minimum|saddle|degenerate/);
+  assert.match(page.dom, /<b>a strict local minimum<\/b>/);
+  assert.match(page.dom, /0\.00807449414994/);
+  assert.match(page.dom, /\(1, 1, 8\)/);
 });
 
 test("a reader that closes the pipe early (| head, grep -q) ends the output quietly: exit 0, no stack trace", () => {

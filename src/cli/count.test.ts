@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { findChromium, renderInChromium } from "../report/browser.js";
-import { reproductions } from "./reproductions.js";
+import { reproductions } from "../experiments/registry.js";
 
 const MAIN = join(dirname(fileURLToPath(import.meta.url)), "main.js");
 const dir = mkdtempSync(join(tmpdir(), "embedscape-count-"));

@@ -155,7 +155,7 @@ describe("issue 12 CLI regressions", () => {
 
   it("integers above 2⁵³ are refused, not rounded; layers --json writes infinite margins as \"inf\"; a BOM'd JSON net loads", () => {
     refused(cli(["train", "--arch", "1-2-1", "--data", "grid:cos2x:9", "--steps", "9007199254740993", "--out", "s.json"]), /--steps = 9007199254740993 is too large/);
-    refused(cli(["train", "--arch", "1-2-1", "--data", "grid:cos2x:9", "--steps", "0x10", "--out", "s.json"]), /--steps needs a number, got "0x10"/);
+    refused(cli(["train", "--arch", "1-2-1", "--data", "grid:cos2x:9", "--steps", "0x10", "--out", "s.json"]), /--steps needs a whole number, got "0x10"/);
     writeFileSync(join(dir, "id.json"), "\ufeff" + netToJson(initNet(makeArch([1, 2, 1], "identity", "mse"), { seed: 2 })));
     const r = cli(["layers", "--net", "id.json", "--data", "grid:cos2x:9", "--json", "--neurons"]);
     assert.equal(r.code, 0, r.err);

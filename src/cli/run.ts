@@ -37,25 +37,3 @@ function jsonNumber(v: number): number | string {
   return v === Infinity ? "inf" : v === -Infinity ? "-inf" : v;
 }
 
-/**
- * Parse a number flag: a decimal number (`12`, `-0.5`, `1e-3`; not `0x10`, `Infinity` or an empty string);
- * `int` requires a whole number within ±(2⁵³ − 1), where every integer is exact (9007199254740993 is refused,
- * not rounded).
- */
-export function num(flag: string, value: string | undefined, opts: { int?: boolean; min?: number; positive?: boolean } = {}): number {
-  const s = (value ?? "").trim();
-  const v = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(s) ? Number(s) : NaN;
-  if (!Number.isFinite(v)) throw new InputError(`${flag} needs a number, got ${quote(value ?? "", 40)}`);
-  if (opts.int && !Number.isInteger(v)) throw new InputError(`${flag} needs a whole number, got ${quote(s, 40)}`);
-  if (opts.int && !Number.isSafeInteger(v)) throw new InputError(`${flag} = ${s.slice(0, 40)} is too large (whole numbers must be at most 2⁵³ − 1 = ${Number.MAX_SAFE_INTEGER})`);
-  if (opts.positive && !(v > 0)) throw new InputError(`${flag} must be positive, got ${s.slice(0, 40)}`);
-  if (opts.min !== undefined && v < opts.min) throw new InputError(`${flag} must be at least ${opts.min}, got ${s.slice(0, 40)}`);
-  return v;
-}
-
-/** A cosine-similarity threshold flag: a number in (−1, 1]. */
-export function cosineFlag(flag: string, value: string | undefined): number {
-  const c = num(flag, value);
-  if (!(c > -1 && c <= 1)) throw new InputError(`${flag} must be in (−1, 1], got ${value}`);
-  return c;
-}

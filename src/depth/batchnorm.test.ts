@@ -1,3 +1,5 @@
+import type { ActivationName } from "../nn/activations.js";
+import type { LossName } from "../nn/losses.js";
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { makeDataset } from "../data/dataset.js";
@@ -6,7 +8,7 @@ import { fdGradient, assertClose } from "../testing/index.js";
 import { Rng } from "../util/rng.js";
 import { BnEvaluator, bnFromPlain, bnLayout } from "./batchnorm.js";
 
-function setup(act: string, loss = "mse", widths = [2, 4, 3, 2]) {
+function setup(act: ActivationName, loss: LossName = "mse", widths = [2, 4, 3, 2]) {
   const rng = new Rng(5);
   const n = 7;
   const x = Array.from({ length: n }, () => [rng.normal(), rng.normal()]);

@@ -1,5 +1,5 @@
 import type { Dataset } from "../data/dataset.js";
-import { activation, type Activation } from "../nn/activations.js";
+import { activation, type Activation, type ActivationAlias, type ActivationName } from "../nn/activations.js";
 import type { Net } from "../nn/arch.js";
 import { layout as plainLayout } from "../nn/arch.js";
 import { loss as lossByName, type Loss, canonicalLossName, type LossName } from "../nn/losses.js";
@@ -13,7 +13,7 @@ import { InputError } from "../util/errors.js";
  * (biased) variance v_j over the whole data set S, ĥ_j = γ_j x̂_j + β_j, f^[l] = σ(ĥ). Output layer affine.
  * θ layout: for hidden l: W^[l] (m_l×m_{l−1} row-major), γ^[l], β^[l]; then W^[L], b^[L].
  */
-export interface BnArch { readonly widths: readonly number[]; readonly activation: string; readonly loss: LossName; readonly eps: number }
+export interface BnArch { readonly widths: readonly number[]; readonly activation: ActivationName; readonly loss: LossName; readonly eps: number }
 
 export interface BnLayer { rows: number; cols: number; w: number; gamma: number; beta: number; b: number }
 
@@ -30,7 +30,7 @@ export function bnLayout(widths: readonly number[]): { layers: BnLayer[]; size: 
   return { layers, size: o };
 }
 
-export function makeBnArch(widths: readonly number[], act: string, lossName = "mse", eps = 1e-5): BnArch {
+export function makeBnArch(widths: readonly number[], act: ActivationName | ActivationAlias, lossName: LossName | "ce" = "mse", eps = 1e-5): BnArch {
   if (widths.length < 3) throw new InputError("a BN net needs at least one hidden layer");
   for (const w of widths) if (!Number.isInteger(w) || w < 1) throw new InputError(`architecture widths must be positive integers, got ${widths.join("-")}`);
   if (!(eps > 0)) throw new InputError(`BN ε must be positive, got ${eps}`);

@@ -73,7 +73,7 @@ test("default construction at every depth, wider and narrower inserted layers, d
   assert.equal(dead.pieces[2].slope, 0);
   const chk = checkLift(net, dead.net, data);
   assert.ok(chk.outputDiffTrain < 1e-13 && chk.gradNormDeep < 1e-12);
-  for (const act of ["leaky-relu:0.1", "hardtanh", "identity"]) {
+  for (const act of ["leaky-relu:0.1", "hardtanh", "identity"] as const) {
     const n2 = createNet(makeArch([1, 2, 1], act, "mse"), net.theta);
     const ev = new Evaluator(n2.arch, data);
     const g0 = new Float64Array(ev.P); ev.lossAndGradient(n2.theta, g0);

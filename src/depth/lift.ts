@@ -5,7 +5,7 @@ import { Evaluator } from "../nn/evaluator.js";
 import { eigenSystem } from "../linalg/inertia.js";
 import { InputError } from "../util/errors.js";
 import { Rng } from "../util/rng.js";
-import { matMul, maxAbs, pseudoInverse, transposeOf } from "./small.js";
+import { matMul, maxAbs, pseudoInverse, transpose } from "../linalg/dense.js";
 
 /** One affine piece σ(z) = slope·z + offset on the open interval (lo, hi) (SPEC §4.2). */
 export interface Piece { readonly lo: number; readonly hi: number; readonly slope: number; readonly offset: number }
@@ -219,7 +219,7 @@ export function insertLayer(net: Net, q: number, A: Float64Array, c: Float64Arra
 
 /** Z = F Aᵀ + 1cᵀ (n×m′). */
 export function preActs(A: Float64Array, c: Float64Array, F: Float64Array, n: number, mp: number, mq: number): Float64Array {
-  const Z = matMul(F, transposeOf(A, mp, mq), n, mq, mp);
+  const Z = matMul(F, transpose(A, mp, mq), n, mq, mp);
   for (let i = 0; i < n; i++) for (let j = 0; j < mp; j++) Z[i * mp + j] += c[j];
   return Z;
 }
@@ -248,7 +248,7 @@ function fitIntoPiece(A: Float64Array, c: Float64Array, j: number, mq: number, F
 
 /** Rows: the top-m′ right singular vectors of W (m_{q+1}×m_q), for a narrower inserted layer. */
 function topRowSpace(W: Float64Array, mn: number, mq: number, mp: number): Float64Array {
-  const WtW = matMul(transposeOf(W, mn, mq), W, mq, mn, mq);
+  const WtW = matMul(transpose(W, mn, mq), W, mq, mn, mq);
   const { vectors } = eigenSystem(WtW, mq); // ascending: take the last m′
   const A = new Float64Array(mp * mq);
   for (let j = 0; j < mp; j++) {
@@ -349,7 +349,7 @@ export function liftedSetDimension(lift: Lift): { dimension: number; parameters:
     }
     J[row * cols + nA + nc + nB + r] = 1;
   }
-  const { rank } = pseudoInverse(transposeOf(J, rows, cols), cols, rows, 1e-13);
+  const { rank } = pseudoInverse(transpose(J, rows, cols), cols, rows, 1e-13);
   // the same Jacobian is ∂Coll/∂(A, c, B, d): surjective onto (W^[q+1], b^[q+1]) iff its rank is m_{q+1}(m_q+1)
   return { dimension: cols - rank, parameters: cols, constraints: rows, constraintRank: rank, collapseSurjective: rank === rows, inequalities: (n: number) => n * mp };
 }

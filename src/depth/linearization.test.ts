@@ -7,7 +7,7 @@ import { fixtureE } from "../nn/fixtures.js";
 import { Evaluator } from "../nn/evaluator.js";
 import { liftNet } from "./lift.js";
 import { layerLinearization, linearizationReport } from "./linearization.js";
-import { pruneLayer } from "./prune.js";
+import { pruneLayer } from "./merge-layer.js";
 
 test("layer linearization: fractions and margins on hand-made pre-activations", () => {
   const relu = activation("relu");

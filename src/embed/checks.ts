@@ -1,4 +1,5 @@
 import type { Dataset } from "../data/dataset.js";
+import { maxAbsDiff } from "../linalg/dense.js";
 import { inertia, type InertiaReport } from "../linalg/inertia.js";
 import { gradient, hessian, lossValue, predict } from "../nn/functions.js";
 import type { Net } from "../nn/arch.js";
@@ -6,11 +7,6 @@ import { Rng } from "../util/rng.js";
 import { affineFamilyBasis, applyEmbedding, embeddingMatrix, gradientMap, gradientMapMatrix, type ApplyOptions } from "./apply.js";
 import type { Embedding } from "./embedding.js";
 
-const maxAbs = (a: ArrayLike<number>, b: ArrayLike<number>): number => {
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
-  return m;
-};
 const norm = (a: ArrayLike<number>): number => { let s = 0; for (let i = 0; i < a.length; i++) s += a[i] * a[i]; return Math.sqrt(s); };
 
 /** Output preservation (SPEC §2.3): max |f_wide − f_narrow| on the data and on `probes` N(0, 4) random inputs. */
@@ -20,15 +16,15 @@ export function outputPreservation(narrow: Net, wide: Net, data: Dataset, opts: 
   const x = new Float64Array(probes * d);
   rng.fillNormal(x, 2);
   return {
-    data: maxAbs(predict(narrow.arch, narrow.theta, data.x, data.n), predict(wide.arch, wide.theta, data.x, data.n)),
-    probe: maxAbs(predict(narrow.arch, narrow.theta, x, probes), predict(wide.arch, wide.theta, x, probes)),
+    data: maxAbsDiff(predict(narrow.arch, narrow.theta, data.x, data.n), predict(wide.arch, wide.theta, data.x, data.n)),
+    probe: maxAbsDiff(predict(narrow.arch, narrow.theta, x, probes), predict(wide.arch, wide.theta, x, probes)),
   };
 }
 
 /** Gradient identity ∇R_wide(Tθ) = T̃∇R(θ) (SPEC §2.5, §3.2), at any θ: returns the max abs difference. */
 export function gradientIdentityError(narrow: Net, data: Dataset, e: Embedding, opts: ApplyOptions = {}): number {
   const wide = applyEmbedding(narrow, e, opts);
-  return maxAbs(gradient(wide, data), gradientMap(narrow.arch, e, gradient(narrow, data), opts));
+  return maxAbsDiff(gradient(wide, data), gradientMap(narrow.arch, e, gradient(narrow, data), opts));
 }
 
 /**

@@ -1,4 +1,4 @@
-/** Width embeddings T_{π,β} as data (SPEC §2–§3, §10 item 1) and the identities they satisfy. */
+/** `embedscape/embed` — width embeddings T_{π,β} as data (SPEC §2–§3, §10 item 1) and the identities they satisfy. */
 export {
   type Embedding, type EmbedStep, RATIO_SUM_TOLERANCE, wideWidths, identityEmbedding, validateEmbedding,
   splitEmbedding, oneStepEmbedding, nullEmbedding, net2widerEmbedding, composeEmbeddings, stepEmbedding,

@@ -1,6 +1,5 @@
-/** Files: nets as JSON, safetensors (PyTorch nn.Sequential keys) and .npy θ; atomic writes. */
+/** `embedscape/io` — net files: JSON, safetensors (PyTorch nn.Sequential keys) and .npy θ; atomic writes. */
 export { netToJson, netFromJson } from "./net-json.js";
-export { loadNet, saveNet, registerNetFormat, type NetFormat, type LoadNetOptions, readBytes, writeAtomic, netExtensions, checkNetOutput } from "./files.js";
-export { checkOutputPath } from "./write.js";
-export { netToSafetensors, netFromSafetensors, MAX_SAFETENSORS_HEADER } from "./safetensors.js";
+export { loadNet, saveNet, registerNetFormat, type NetFormat, type LoadNetOptions, writeAtomic } from "./files.js";
+export { netToSafetensors, netFromSafetensors } from "./safetensors.js";
 export { readNpy, writeNpy, saveThetaNpy, loadThetaNpy, type NpyArray } from "./npy.js";

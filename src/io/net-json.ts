@@ -1,6 +1,8 @@
 import { z } from "zod";
 import { createNet, makeArch, type Net } from "../nn/arch.js";
 import { parseJsonWith, stringifyExact } from "../util/json.js";
+import { parseActivationName } from "../nn/activations.js";
+import { canonicalLossName } from "../nn/losses.js";
 
 /**
  * Readable JSON net format:
@@ -32,6 +34,6 @@ export function netToJson(net: Net, meta?: Record<string, unknown>): string {
 
 export function netFromJson(text: string, name = "net"): Net {
   const data = parseJsonWith(NetJson, text, name, "not an embedscape net file");
-  const arch = makeArch(data.arch.widths, data.arch.activation, data.arch.loss);
+  const arch = makeArch(data.arch.widths, parseActivationName(data.arch.activation), canonicalLossName(data.arch.loss));
   return createNet(arch, data.theta);
 }

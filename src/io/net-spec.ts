@@ -2,6 +2,7 @@ import { makeArch, parseWidths } from "../nn/arch.js";
 import { canonicalLossName } from "../nn/losses.js";
 import { InputError } from "../util/errors.js";
 import type { LoadNetOptions } from "./files.js";
+import { parseActivationName } from "../nn/activations.js";
 
 /**
  * Split a CLI net spec `PATH[@PART…]` into the file path and load options, for files that do not state their
@@ -24,7 +25,7 @@ export function parseNetSpec(spec: string): { path: string; opts: LoadNetOptions
   }
   if (got.widths === undefined) return { path, opts: { activation: got.activation, loss: got.loss } };
   if (got.activation === undefined) throw new InputError(`net "${spec}": give the activation too, e.g. ${path}@${got.widths}@tanh`);
-  return { path, opts: { arch: makeArch(parseWidths(got.widths), got.activation, got.loss ?? "mse") } };
+  return { path, opts: { arch: makeArch(parseWidths(got.widths), parseActivationName(got.activation), canonicalLossName(got.loss ?? "mse")) } };
 }
 
 function isLoss(s: string): boolean {

@@ -11,7 +11,7 @@ import { netFromSafetensors, netToSafetensors } from "./safetensors.js";
 import { loadNet, saveNet } from "./files.js";
 
 const PY = "/usr/bin/python3";
-const SCRIPT = fileURLToPath(new URL("../../src/io/torch_safetensors.py", import.meta.url));
+const SCRIPT = fileURLToPath(new URL("../../tools/torch_safetensors.py", import.meta.url));
 const torchMissing = ((): string | false => {
   const r = spawnSync(PY, ["-c", "import torch"], { stdio: "ignore" });
   return r.status === 0 ? false : `${PY} cannot import torch (install Debian python3-torch to run this cross-check)`;

@@ -2,6 +2,8 @@ import { createNet, makeArch, type Arch, type Net } from "../nn/arch.js";
 import { layerViews } from "../nn/arch.js";
 import { describe, InputError, quote } from "../util/errors.js";
 import { parseJsonStrict } from "../util/json.js";
+import { parseActivationName } from "../nn/activations.js";
+import { canonicalLossName } from "../nn/losses.js";
 
 /** Largest header we accept (safetensors itself caps headers at 100 MB; nets here need far less). */
 export const MAX_SAFETENSORS_HEADER = 100_000_000;
@@ -150,10 +152,10 @@ export function netFromSafetensors(bytes: Uint8Array, name = "safetensors", fall
       fail(`metadata widths ${describe(mw)} do not match the tensor shapes (${widths.join("-")})`);
     }
     if (typeof metaArch.activation !== "string" || typeof metaArch.loss !== "string") fail("metadata must name activation and loss as strings");
-    arch = makeArch(widths, metaArch.activation as string, metaArch.loss as string);
+    arch = makeArch(widths, parseActivationName(metaArch.activation as string), canonicalLossName(metaArch.loss as string));
   } else {
     if (!fallback?.activation) fail("no embedscape architecture in __metadata__; give the activation (and loss) explicitly (CLI: --net FILE@tanh@mse)");
-    arch = makeArch(widths, fallback!.activation!, fallback!.loss ?? "mse");
+    arch = makeArch(widths, parseActivationName(fallback!.activation!), canonicalLossName(fallback!.loss ?? "mse"));
   }
 
   const theta = new Float64Array(widths.slice(1).reduce((s, m, i) => s + m * (widths[i] + 1), 0));

@@ -1,14 +1,12 @@
-/** Dense linear algebra: one backend interface (pure TS always; native where installed), spectra and inertia. */
-export { type LinalgBackend, getBackend, setBackend } from "./backend.js";
-export { pureBackend } from "./pure.js";
-export { gemmPure } from "./gemm-pure.js";
-export { syevPure } from "./eigen-pure.js";
+/**
+ * `embedscape/linalg` — dense linear algebra: the one backend interface (pure TS always; OpenBLAS where
+ * installed), the symmetric eigensolver, inertia with its zero tolerance and gap (SPEC §1.4), and the small
+ * dense helpers the other folders share. The backend implementations themselves are internal.
+ */
+export type { LinalgBackend, NativeInfo, Inertia, InertiaReport, InertiaOptions } from "./types.js";
+export { getBackend, setBackend, useBackend, nativeBackend, setThreads, backendNotice, DEFAULT_THREADS, type BackendChoice } from "./backend.js";
 export {
-  type Inertia, type InertiaReport, type InertiaOptions, EPSILON,
-  defaultZeroTolerance, inertiaFromEigenvalues, inertia, eigenvalues, eigenSystem,
+  EPSILON, defaultZeroTolerance, inertiaFromEigenvalues, inertia, inertiaLdl, inertiaAbs, addInertia, eigenvalues, eigenSystem,
+  type LdlInertiaReport,
 } from "./inertia.js";
-export { symmetrizeInPlace, norm2, dot, maxAbsDiff, axpy, matVec, transpose } from "./dense.js";
-export { type NativeInfo, type BackendChoice, nativeBackend, useBackend, setThreads, backendNotice, DEFAULT_THREADS } from "./backend.js";
-export { ldlInertiaPure } from "./ldl-pure.js";
-export { nativeAddonPath, nativeLoadError } from "./native.js";
-export { inertiaLdl, type LdlInertiaReport } from "./inertia.js";
+export { symmetrizeInPlace, norm2, dot, maxAbsDiff, maxAbs, axpy, matVec, transpose, matMul, pseudoInverse, choleskySolve, orthComplement } from "./dense.js";

@@ -1,32 +1,7 @@
 import { getBackend } from "./backend.js";
 
-/** Numbers of negative, zero and positive eigenvalues of a symmetric matrix (SPEC §1.4). */
-export interface Inertia {
-  neg: number;
-  zero: number;
-  pos: number;
-}
-
-/** Inertia together with the evidence that the zero count is clear-cut. */
-export interface InertiaReport extends Inertia {
-  /** τ: |λ| ≤ τ counts as zero. */
-  tolerance: number;
-  /** ‖H‖₂ = max |λ|. */
-  norm: number;
-  /** Spectral gap around zero: the largest |λ| counted as zero and the smallest counted non-zero. */
-  gap: { largestZero: number | null; smallestNonzero: number | null; ratio: number };
-  /** True when the gap ratio is at least `clearRatio` (default 1e3): the count does not hinge on τ. */
-  clear: boolean;
-}
-
-export interface InertiaOptions {
-  /** Absolute zero tolerance τ; overrides the relative default. */
-  tolerance?: number;
-  /** Constant c of the relative default τ = c·‖H‖₂·P·ε (SPEC §1.4; default 100). */
-  relativeFactor?: number;
-  /** Gap ratio above which the count is called clear-cut (default 1e3). */
-  clearRatio?: number;
-}
+export type { Inertia, InertiaReport, InertiaOptions } from "./types.js";
+import type { Inertia, InertiaReport, InertiaOptions } from "./types.js";
 
 export const EPSILON = 2 ** -52;
 
@@ -132,4 +107,16 @@ function powerNorm(h: Float64Array, n: number, iters = 30): number {
     const tmp = x; x = y; y = tmp;
   }
   return est;
+}
+
+/** In(A) of a symmetric n×n matrix with an absolute zero tolerance τ (|λ| ≤ τ counts as zero; SPEC §1.4); `a` is not modified. */
+export function inertiaAbs(a: Float64Array, n: number, tolerance: number): Inertia {
+  if (n === 0) return { neg: 0, zero: 0, pos: 0 };
+  const r = inertiaFromEigenvalues(eigenvalues(Float64Array.from(a), n), { tolerance });
+  return { neg: r.neg, zero: r.zero, pos: r.pos };
+}
+
+/** The componentwise sum of two inertias (a block-diagonal matrix's inertia). */
+export function addInertia(a: Inertia, b: Inertia): Inertia {
+  return { neg: a.neg + b.neg, zero: a.zero + b.zero, pos: a.pos + b.pos };
 }

@@ -1,4 +1,4 @@
-import type { Inertia } from "./inertia.js";
+import type { Inertia } from "./types.js";
 
 const ALPHA = (1 + Math.sqrt(17)) / 8; // Bunch–Kaufman pivot threshold
 

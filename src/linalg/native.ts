@@ -2,8 +2,7 @@ import { createRequire } from "node:module";
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { LinalgBackend, NativeInfo } from "./backend.js";
-import type { Inertia } from "./inertia.js";
+import type { Inertia, LinalgBackend, NativeInfo } from "./types.js";
 import { NumericalError } from "../util/errors.js";
 
 /** The raw functions of the N-API addon in native/ (see native/addon.cc). */

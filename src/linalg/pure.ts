@@ -1,4 +1,4 @@
-import type { LinalgBackend } from "./backend.js";
+import type { LinalgBackend } from "./types.js";
 import { gemmPure } from "./gemm-pure.js";
 import { syevPure } from "./eigen-pure.js";
 import { ldlInertiaPure } from "./ldl-pure.js";

@@ -9,7 +9,7 @@ import { normalCdf, normalPdf } from "./special.js";
  */
 export interface Activation {
   /** Canonical name, e.g. "tanh" or "leaky-relu:0.01". */
-  readonly name: string;
+  readonly name: ActivationName;
   f(x: number): number;
   d1(x: number): number;
   d2(x: number): number;
@@ -29,7 +29,7 @@ export interface Activation {
 }
 
 function generic(
-  name: string, f: (x: number) => number, d1: (x: number) => number, d2: (x: number) => number,
+  name: ActivationName, f: (x: number) => number, d1: (x: number) => number, d2: (x: number) => number,
   props: Pick<Activation, "zeroAtZero" | "odd" | "positivelyHomogeneous" | "affinePieces">,
 ): Activation {
   return {
@@ -64,7 +64,7 @@ const tanh: Activation = {
   zeroAtZero: true, odd: true, positivelyHomogeneous: false, affinePieces: [],
 };
 
-function leaky(slope: number, name: string): Activation {
+function leaky(slope: number, name: ActivationName): Activation {
   return {
     name,
     f: (x) => (x > 0 ? x : slope * x),
@@ -137,6 +137,20 @@ const hardTanh = generic(
 /** Names accepted by `activation()`; "leaky-relu:<slope>" sets the negative slope (default 0.01). */
 export const ACTIVATION_NAMES = ["tanh", "relu", "leaky-relu", "sigmoid", "softplus", "gelu", "identity", "hardtanh"] as const;
 
+/**
+ * An activation name the type checker knows: one of ACTIVATION_NAMES or "leaky-relu:<slope>", so that
+ * `makeArch([1, 2, 1], "tahn")` is a compile-time error. Text from a user goes through `parseActivationName`.
+ */
+export type ActivationName = (typeof ACTIVATION_NAMES)[number] | `leaky-relu:${number}`;
+
+/** Aliases `activation()` also accepts ("linear" = identity, "hard-tanh" = hardtanh). */
+export type ActivationAlias = "linear" | "hard-tanh";
+
+/** Validate text (a flag, a file field) as an activation name; returns the canonical name, or throws an InputError. */
+export function parseActivationName(name: string): ActivationName {
+  return activation(name).name;
+}
+
 const cache = new Map<string, Activation>();
 
 /** Look up an activation by name; unknown names raise an InputError listing the valid ones. */
@@ -149,7 +163,7 @@ export function activation(name: string): Activation {
   else if (name === "leaky-relu" || name.startsWith("leaky-relu:")) {
     const slope = name === "leaky-relu" ? 0.01 : Number(name.slice("leaky-relu:".length));
     if (!Number.isFinite(slope)) throw new InputError(`activation "${name}": the slope after "leaky-relu:" must be a number`);
-    act = leaky(slope, name === "leaky-relu" ? "leaky-relu" : `leaky-relu:${slope}`);
+    act = leaky(slope, name === "leaky-relu" ? "leaky-relu" : `leaky-relu:${slope}` as ActivationName);
   } else if (name === "sigmoid") act = sigmoid;
   else if (name === "softplus") act = softplus;
   else if (name === "gelu") act = gelu;

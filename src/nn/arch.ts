@@ -1,7 +1,7 @@
 import { InputError } from "../util/errors.js";
 import { Rng } from "../util/rng.js";
-import { activation } from "./activations.js";
-import { canonicalLossName, type LossName } from "./losses.js";
+import { activation, type ActivationAlias, type ActivationName } from "./activations.js";
+import { canonicalLossName, type LossAlias, type LossName } from "./losses.js";
 
 /**
  * Architecture of an L-layer fully connected net (SPEC §1.1): widths (m_0 = d, m_1, …, m_L = d'),
@@ -9,7 +9,7 @@ import { canonicalLossName, type LossName } from "./losses.js";
  */
 export interface Arch {
   readonly widths: readonly number[];
-  readonly activation: string;
+  readonly activation: ActivationName;
   readonly loss: LossName;
 }
 
@@ -57,8 +57,12 @@ export function layerViews(widths: readonly number[], theta: Float64Array): { W:
   }));
 }
 
-/** Validate and normalise an architecture (positive integer widths, known activation and loss). */
-export function makeArch(widths: readonly number[], act = "tanh", lossName = "mse"): Arch {
+/**
+ * Validate and normalise an architecture (positive integer widths, known activation and loss). The names are
+ * string-literal types, so a typo fails to compile; the same checks run again at run time for JavaScript callers.
+ * Text from a flag or a file: `parseActivationName` / `canonicalLossName` first.
+ */
+export function makeArch(widths: readonly number[], act: ActivationName | ActivationAlias = "tanh", lossName: LossName | LossAlias = "mse"): Arch {
   if (!Array.isArray(widths) || widths.length < 2) throw new InputError("an architecture needs at least an input and an output width (e.g. 1-50-1)");
   for (const w of widths) {
     if (!Number.isInteger(w) || w < 1) throw new InputError(`architecture widths must be positive integers, got ${widths.join("-")}`);

@@ -11,8 +11,8 @@ import { fixtureA, fixtureB } from "./fixtures.js";
 
 const ARCHS = [[2, 3, 2], [3, 4, 3, 2], [2, 3, 2, 3, 3]]; // depth L = 2, 3, 4
 
-for (const act of [...ACTIVATION_NAMES, "leaky-relu:0.2"]) {
-  for (const lossName of ["mse", "cross-entropy"]) {
+for (const act of [...ACTIVATION_NAMES, "leaky-relu:0.2"] as const) {
+  for (const lossName of ["mse", "cross-entropy"] as const) {
     test(`gradient and HVP match central finite differences: ${act}, ${lossName}, depth 2-4`, () => {
       for (const [ai, widths] of ARCHS.entries()) {
         const arch = makeArch(widths, act, lossName);

@@ -10,8 +10,8 @@ import { hessianTwoLayer } from "./hessian-two-layer.js";
 // two-layer shapes: scalar and vector outputs, wide and narrow hidden layers
 const ARCHS = [[1, 3, 1], [2, 5, 3], [3, 4, 2], [1, 12, 4]];
 
-for (const act of [...ACTIVATION_NAMES, "leaky-relu:0.2"]) {
-  for (const lossName of ["mse", "cross-entropy"]) {
+for (const act of [...ACTIVATION_NAMES, "leaky-relu:0.2"] as const) {
+  for (const lossName of ["mse", "cross-entropy"] as const) {
     test(`structured two-layer Hessian equals the per-column R-op Hessian to 1e-12 and is symmetric: ${act}, ${lossName}`, () => {
       for (const [ai, widths] of ARCHS.entries()) {
         if (lossName === "cross-entropy" && widths[2] === 1) continue;

@@ -16,6 +16,8 @@ export interface Loss {
 }
 
 export type LossName = "mse" | "cross-entropy";
+/** Aliases `loss()` also accepts for cross-entropy. */
+export type LossAlias = "ce" | "crossentropy";
 export const LOSS_NAMES: readonly LossName[] = ["mse", "cross-entropy"];
 
 /** ℓ = ½‖f − y‖² (so R = (1/n)Σ½‖f(x_i) − y_i‖², the SPEC convention); ∇ℓ = f − y; ∇²ℓ = I. */

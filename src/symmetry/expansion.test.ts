@@ -98,7 +98,7 @@ test("Γ_φ: measured dimension = d'(m − k − r) + k(d + 1), constraints hold
 });
 
 test("every sampled point of Θ_{r→m} realises f_{θ_r} (max |Δf| ≤ 1e-12 on random inputs), any activation", () => {
-  for (const act of ["tanh", "relu", "softplus", "gelu", "sigmoid"]) {
+  for (const act of ["tanh", "relu", "softplus", "gelu", "sigmoid"] as const) {
     for (const [d, r, dOut, m] of [[1, 2, 1, 5], [3, 3, 2, 6]]) {
       const net = initNet(makeArch([d, r, dOut], act), { seed: 7 });
       const rng = new Rng(11);

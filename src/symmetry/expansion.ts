@@ -21,7 +21,7 @@ import { binomialRow } from "./stirling.js";
 export interface TwoLayerNeurons {
   d: number;
   dOut: number;
-  activation: string;
+  activation: Net["arch"]["activation"];
   loss: Net["arch"]["loss"];
   incoming: Float64Array[];
   outgoing: Float64Array[];

@@ -1,6 +1,6 @@
-/** Permutation-symmetry structure of two-layer and deep nets (SPEC §5): exact counts, expansion manifolds, connecting paths. */
+/** `embedscape/symmetry` — permutation-symmetry structure of two-layer and deep nets (SPEC §5): exact counts, expansion manifolds, connecting paths. */
 export {
-  TRIANGLE_LIMIT, stirling2, stirling2Recurrence, stirling2Explicit, stirling2Column, factorial, binomial, binomialRow, bellNumbers,
+  stirling2, stirling2Column, factorial, binomial, binomialRow, bellNumbers,
 } from "./stirling.js";
 export { MAX_COUNT_WIDTH, countT, countTSum, countTBell, countG, countGBelow, crossover, type Crossover } from "./counts.js";
 export { MAX_ENUMERATION, indexMaps, bruteT, bruteG, bruteTBell, countSetPartitionsBrute } from "./enumerate.js";

@@ -53,7 +53,7 @@ test("six segments without restoring the buffer; path points interpolate vertice
 });
 
 test("deep net: one buffer per layer; swaps in every hidden layer at constant function", () => {
-  for (const act of ["tanh", "relu"]) {
+  for (const act of ["tanh", "relu"] as const) {
     const teacher = initNet(makeArch([2, 3, 4, 2, 1], act), { seed: 9, scale: 1.5 });
     const data = teacherData(teacher, 40, { seed: 5 });
     let net: Net = addBufferNeurons(teacher);

@@ -1,5 +1,3 @@
-export { InputError, NumericalError, require_, requireFinite } from "./errors.js";
-export { readText } from "./files.js";
-export { memoryLimit, requireMemory, setMemoryLimit } from "./memory.js";
+/** `embedscape/util` — the InputError every bad input raises (the CLI's exit code 2) and the seeded RNG. */
+export { InputError, NumericalError } from "./errors.js";
 export { Rng } from "./rng.js";
-export { parseJsonWith } from "./json.js";

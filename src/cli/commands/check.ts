@@ -1,10 +1,11 @@
 import type { Command } from "commander";
-import { embeddingReport } from "../../analysis/embedding-report.js";
+import { embeddingReport } from "../../analysis/embedding-check.js";
 import { embedVector } from "../../embed/apply.js";
 import { recoverEmbedding } from "../../embed/recover.js";
 import { InputError } from "../../util/errors.js";
 import { dataFlag, netFlag } from "../common.js";
-import { num, printJson } from "../run.js";
+import { num } from "../args.js";
+import { printJson } from "../run.js";
 import { recordedEmbedding } from "./embed.js";
 
 /**

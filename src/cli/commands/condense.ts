@@ -1,9 +1,10 @@
 import type { Command } from "commander";
-import { condensation } from "../../condense/features.js";
+import { condensation } from "../../prune/condensation.js";
 import { writeAtomic } from "../../io/files.js";
 import { InputError } from "../../util/errors.js";
 import { dataFlag, netFlag } from "../common.js";
-import { cosineFlag, num, printJson } from "../run.js";
+import { cosineFlag, num } from "../args.js";
+import { printJson } from "../run.js";
 import { outputOption } from "../output.js";
 
 /** `embedscape condense`: per-neuron orientation/amplitude, similarity groups and low-amplitude neurons (SPEC §7 E3/E6). */
@@ -37,7 +38,7 @@ export function register(program: Command): void {
         });
       }
       if (f.report) {
-        const { condensationReport } = await import("../../condense/report.js");
+        const { condensationReport } = await import("../../experiments/condensation/report.js");
         writeAtomic(f.report, await condensationReport(net, layers));
       }
       const out = {

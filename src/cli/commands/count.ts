@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { countG, countGBelow, countT, countTBell, countTSum, crossover, MAX_COUNT_WIDTH } from "../../symmetry/counts.js";
-import { parseRange, parseWhole } from "../../symmetry/args.js";
+import { num, parseRange } from "../args.js";
 import { printJson } from "../run.js";
 import { InputError } from "../../util/errors.js";
 
@@ -25,7 +25,7 @@ export function register(program: Command): void {
     .option("--bell", "count the T_Bell variant (zero neurons may also form cancelling equal-w groups)")
     .option("--json", "print JSON")
     .action((rs: string, ms: string, f: { bell?: boolean; json?: boolean }) => {
-      const r = parseWhole("r", rs, bound), m = parseWhole("m", ms, bound);
+      const r = num("r", rs, { int: true, ...bound }), m = num("m", ms, { int: true, ...bound });
       // the sum form and T_Bell cost O(r·m) big-integer steps; the closed form stays fast up to m = 5000
       const small = r * m <= SUM_FORM_LIMIT;
       if (f.bell && !small) throw new InputError(`T_Bell(${r}, ${m}) is too expensive (r·m must be at most ${SUM_FORM_LIMIT})`);
@@ -49,7 +49,7 @@ export function register(program: Command): void {
     .argument("<m>", "width m ≥ r")
     .option("--json", "print JSON")
     .action((rs: string, ms: string, f: { json?: boolean }) => {
-      const r = parseWhole("r", rs, bound), m = parseWhole("m", ms, bound);
+      const r = num("r", rs, { int: true, ...bound }), m = num("m", ms, { int: true, ...bound });
       const value = countG(r, m);
       if (f.json) printJson({ quantity: "G", r, m, value: value.toString(), digits: value.toString().length, formula: "r!·S(m,r)" });
       else process.stdout.write(`G(${r}, ${m}) = ${value}\n`);

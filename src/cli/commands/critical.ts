@@ -3,7 +3,8 @@ import { saveNet } from "../../io/files.js";
 import { refineCritical } from "../../optim/refine.js";
 import { certificateJson, certificateText, dataFlag, netFlag, requireHessianMemory } from "../common.js";
 import { progress } from "../progress.js";
-import { num, printJson } from "../run.js";
+import { num } from "../args.js";
+import { printJson } from "../run.js";
 import { outputOption } from "../output.js";
 
 /** `embedscape critical`: refine a net to a critical point (minimum or saddle) and print its certificate. */

@@ -1,7 +1,8 @@
 import type { Command } from "commander";
 import { getBackend, nativeBackend, useBackend, backendNotice } from "../../linalg/backend.js";
 import { nativeLoadError } from "../../linalg/native.js";
-import { num, printJson } from "../run.js";
+import { num } from "../args.js";
+import { printJson } from "../run.js";
 
 /** `embedscape doctor`: which linear-algebra backend is active, its BLAS, threads and versions. */
 export function register(program: Command): void {

@@ -1,5 +1,4 @@
 import type { Command } from "commander";
-import { readFileSync } from "node:fs";
 import { applyEmbedding } from "../../embed/apply.js";
 import { embeddingFromJson, embeddingToJson, multiStepEmbedding, type EmbedStep } from "../../embed/embedding.js";
 import { saveNet, writeAtomic } from "../../io/files.js";
@@ -7,8 +6,11 @@ import { netToJson } from "../../io/net-json.js";
 import type { Net } from "../../nn/arch.js";
 import { InputError } from "../../util/errors.js";
 import { netFlag } from "../common.js";
-import { num, printJson } from "../run.js";
+import { num } from "../args.js";
+import { printJson } from "../run.js";
 import { outputOption } from "../output.js";
+import { readText } from "../../util/files.js";
+import { parseJsonStrict } from "../../util/json.js";
 
 /** Parse "L:S:α" (one-step), "L:S:β1,β2,…" (split) or "L" (null) into a step; 1-based L and S. */
 export function parseStep(kind: EmbedStep["kind"], text: string): EmbedStep {
@@ -33,7 +35,7 @@ export function saveWide(path: string, wide: Net, meta: Record<string, unknown>)
 /** The embedding recorded in a wide JSON net file's `meta.embedding`, or null. */
 export function recordedEmbedding(path: string): ReturnType<typeof embeddingFromJson> | null {
   if (!path.toLowerCase().endsWith(".json")) return null;
-  const raw = JSON.parse(readFileSync(path, "utf8")) as { meta?: { embedding?: unknown } };
+  const raw = parseJsonStrict(readText(path), path) as { meta?: { embedding?: unknown } };
   return raw.meta?.embedding ? embeddingFromJson(raw.meta.embedding) : null;
 }
 

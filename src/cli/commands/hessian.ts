@@ -1,7 +1,8 @@
 import type { Command } from "commander";
 import { certificate } from "../../optim/refine.js";
 import { certificateJson, certificateText, dataFlag, netFlag, requireHessianMemory } from "../common.js";
-import { num, printJson } from "../run.js";
+import { num } from "../args.js";
+import { printJson } from "../run.js";
 
 /** `embedscape hessian`: exact dense Hessian at the given net, its inertia, τ and gap. */
 export function register(program: Command): void {

@@ -6,20 +6,14 @@ import { checkLift, checkLiftOutputs } from "../../depth/checks.js";
 import { liftNet, liftedSetDimension } from "../../depth/lift.js";
 import { InputError } from "../../util/errors.js";
 import { dataFlag, netFlag } from "../common.js";
+import { num, realList } from "../args.js";
+import { printJson } from "../run.js";
 import { evaluatorBytes, paramCountOf, requireMemory } from "../../util/memory.js";
-import { num, printJson } from "../run.js";
 import { outputOption } from "../output.js";
 
 interface LiftFlags {
   net?: string; data?: string; after?: string; width?: string; margin: string; A?: string; c?: string; pieces?: string;
   approximate?: boolean; scale: string; inertia?: boolean; out?: string; json?: boolean;
-}
-
-function numberList(flag: string, s: string | undefined): number[] | undefined {
-  if (s === undefined) return undefined;
-  const v = s.split(/[,\s;]+/).filter((t) => t !== "").map(Number);
-  if (v.length === 0 || v.some((x) => !Number.isFinite(x))) throw new InputError(`${flag} needs a comma-separated list of numbers, got "${s}"`);
-  return v;
 }
 
 /** ±∞ survive JSON as the strings "inf" / "-inf". */
@@ -67,7 +61,7 @@ export function register(program: Command): void {
       }
       const lift = liftNet(net, data, {
         after, width, margin: num("--margin", f.margin, { positive: true }),
-        A: numberList("--A", f.A), c: numberList("--c", f.c), pieces: numberList("--pieces", f.pieces),
+        A: realList("--A", f.A), c: realList("--c", f.c), pieces: realList("--pieces", f.pieces),
       });
       const withInertia = f.inertia ?? lift.net.theta.length <= 800;
       const chk = withInertia ? checkLift(net, lift.net, data) : checkLiftOutputs(net, lift.net, data);

@@ -3,10 +3,11 @@ import { saveNet } from "../../io/files.js";
 import { Evaluator } from "../../nn/evaluator.js";
 import { createNet } from "../../nn/arch.js";
 import { minimize } from "../../optim/train.js";
-import { pruneLayer } from "../../depth/prune.js";
+import { pruneLayer } from "../../depth/merge-layer.js";
 import { InputError } from "../../util/errors.js";
 import { dataFlag, netFlag } from "../common.js";
-import { num, printJson } from "../run.js";
+import { num } from "../args.js";
+import { printJson } from "../run.js";
 import { outputOption } from "../output.js";
 
 /** `embedscape prune-layer`: merge a linearized hidden layer into the next one (SPEC §4.4), optional fine-tune. */

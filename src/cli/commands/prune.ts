@@ -1,10 +1,11 @@
 import type { Command } from "commander";
-import { pruneNet } from "../../condense/prune.js";
+import { pruneNet } from "../../prune/prune-net.js";
 import { saveNet } from "../../io/files.js";
 import { InputError } from "../../util/errors.js";
 import { dataFlag, netFlag } from "../common.js";
 import { progress } from "../progress.js";
-import { cosineFlag, num, printJson } from "../run.js";
+import { cosineFlag, num } from "../args.js";
+import { printJson } from "../run.js";
 import { outputOption } from "../output.js";
 
 /** `embedscape prune`: merge condensed neurons (inverse of width embeddings, SPEC §10 item 3) and report the change. */

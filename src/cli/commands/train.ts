@@ -14,7 +14,10 @@ import { paramCountOf, requireMemory, trainingBytes } from "../../util/memory.js
 import { netFlag } from "../common.js";
 import { outputOption } from "../output.js";
 import { progress } from "../progress.js";
-import { num, printJson } from "../run.js";
+import { num } from "../args.js";
+import { printJson } from "../run.js";
+import { parseActivationName } from "../../nn/activations.js";
+import { canonicalLossName } from "../../nn/losses.js";
 
 interface TrainFlags {
   arch?: string; activation: string; loss: string; data?: string; steps: string; optimizer: string; lr?: string;
@@ -106,7 +109,7 @@ async function runTrain(f: TrainFlags, cmd: Command): Promise<void> {
     if (changes.length > 0 && !f.override) {
       throw new InputError(`--resume: the checkpoint ${checkpointPath} was trained with other settings (${changes.join("; ")}); repeat them, or pass --override to continue with the new ones`);
     }
-    const arch: Arch = makeArch(ck.net.arch.widths, activation ?? stored.activation, lossName ?? stored.loss);
+    const arch: Arch = makeArch(ck.net.arch.widths, parseActivationName(activation ?? stored.activation), canonicalLossName(lossName ?? stored.loss));
     net = createNet(arch, ck.net.theta);
     checkCompatible(arch, data);
     const optimizer = requested.optimizer ?? stored.optimizer;
@@ -124,7 +127,7 @@ async function runTrain(f: TrainFlags, cmd: Command): Promise<void> {
     } else {
       if (!f.arch) throw new InputError("give --arch (e.g. 1-50-1) or --net to start from");
       const widths = parseWidths(f.arch);
-      const arch = makeArch(widths, f.activation, f.loss);
+      const arch = makeArch(widths, parseActivationName(f.activation), canonicalLossName(f.loss));
       data = trainingData(f.data, widths); // memory estimated before θ is allocated
       checkCompatible(arch, data);
       net = initNet(arch, { seed, scheme: f.init, scale: initScale });

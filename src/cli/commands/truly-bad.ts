@@ -1,7 +1,8 @@
 import type { Command } from "commander";
 import { trulyBadAnalysis } from "../../analysis/truly-bad.js";
 import { dataFlag, netFlag } from "../common.js";
-import { num, printJson } from "../run.js";
+import { num } from "../args.js";
+import { printJson } from "../run.js";
 
 /** `embedscape truly-bad`: the N0–N3 necessary conditions of SPEC §3.6 and a verified strict-saddle witness. */
 export function register(program: Command): void {
