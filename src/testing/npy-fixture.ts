@@ -1,5 +1,5 @@
 /**
- * Regenerate fixtures/npy-numpy-verdicts.json: seeded .npy mutants (the fuzz target's mutators, header-heavy) and
+ * Regenerate tools/fixtures/npy-numpy-verdicts.json: seeded .npy mutants (the fuzz target's mutators, header-heavy) and
  * numpy.load's verdict on each, so the CI fuzz test compares embedscape's .npy reader with numpy without needing
  * Python. Run: `npm run fuzz:npy-fixture` (needs /usr/bin/python3 with numpy).
  */
@@ -7,7 +7,7 @@ import { writeFileSync } from "node:fs";
 import { Rng } from "../util/rng.js";
 import { mutant, numpyVerdicts, readerTargets } from "./reader-fuzz.js";
 
-export const NPY_FIXTURE = "fixtures/npy-numpy-verdicts.json";
+export const NPY_FIXTURE = "tools/fixtures/npy-numpy-verdicts.json";
 
 function main(out = NPY_FIXTURE, count = 900, seed = 2026): void {
   const t = readerTargets().find((x) => x.name === "npy")!;
