@@ -25,15 +25,12 @@ export function reportFailure(e: unknown): number {
   return 1;
 }
 
-/**
- * Print a JSON result on stdout (one document; numbers as JavaScript prints them; ±∞ as the strings "inf" and
- * "-inf" — JSON has no infinity and JSON.stringify would write null, indistinguishable from "none").
- */
+/** Print a JSON result on stdout (one document; numbers as JavaScript prints them). */
 export function printJson(obj: unknown): void {
-  process.stdout.write(JSON.stringify(obj, (_k, v) => (v instanceof Float64Array ? Array.from(v, jsonNumber) : typeof v === "number" ? jsonNumber(v) : v), 2) + "\n");
+  process.stdout.write(JSON.stringify(obj, (_k, v) => (v instanceof Float64Array ? Array.from(v) : v), 2) + "\n");
 }
 
-function jsonNumber(v: number): number | string {
-  return v === Infinity ? "inf" : v === -Infinity ? "-inf" : v;
+/** ±∞ as the JSON strings "inf" / "-inf" (JSON.stringify writes null, which reads as "none"); other numbers as they are. */
+export function jsonBound(x: number): number | string {
+  return x === Infinity ? "inf" : x === -Infinity ? "-inf" : x;
 }
-
