@@ -13,6 +13,11 @@ import type { LossName } from "../dist/nn/losses.js";
 import { Evaluator } from "../dist/nn/evaluator.js";
 import { makeDataset, type Dataset } from "../dist/data/dataset.js";
 import { Rng } from "../dist/util/rng.js";
+import { defaultSettings, runCell } from "../dist/atlas/cells.js";
+import { grid1d } from "../dist/data/synthetic.js";
+import { runCensus } from "../dist/optim/census.js";
+import { trainingOracle } from "../dist/nn/tiny.js";
+import { censusBatch, censusData } from "../dist/optim/census-batch.js";
 
 const NETS: Record<string, { widths: number[]; act: ActivationName; loss: LossName; n: number; target: string }> = {
   a: { widths: [1, 3, 1], act: "tanh", loss: "mse", n: 100, target: "sin1d" },
@@ -64,9 +69,27 @@ function main(): void {
     rng.fillNormal(a);
     const t = best(() => be.gemm(false, false, n, n, n, 1, a, 0, n, a, 0, n, 0, c, 0, n), name === "calib" ? 5 : quick ? 3 : 20);
     out = { ...base, n, seconds: t, gflops: (2 * n ** 3) / t / 1e9 };
+  } else if (name.startsWith("atlascensus_")) {
+    // the atlas's train cells on the census workload of ../shared/bench/bench_census.py: PyTorch-style init,
+    // Adam 2000 steps lr 1e-2, then the solver to ‖∇R‖ ≤ 1e-12 (≤ 100 iterations), inertia; cos 2x on 20 points
+    const net = name.slice("atlascensus_".length), m = Number(net.split("-")[1]), seeds = quick ? 20 : 100;
+    const settings = defaultSettings({ data: "grid:cos2x:20", widths: [m], seeds, sources: ["train"], train: { optimizers: ["adam"], scales: [1], steps: 2000, lrAdam: 1e-2, lrGd: 0.05 }, solver: { tol: 1e-12, maxIter: 100 } });
+    const d = grid1d("cos2x", 20);
+    const task = (seed: number) => ({ cell: { width: m, source: "train" as const, seed, params: { optimizer: "adam", scale: 1 } }, settings, data: { n: d.n, d: d.d, k: d.k, x: d.x, y: d.y } });
+    runCell(task(10_000)); // warm-up
+    const t0 = performance.now();
+    let converged = 0;
+    const counts: Record<string, number> = {};
+    for (let s = 0; s < seeds; s++) {
+      const p = runCell(task(s)).points[0];
+      if (p.gradNorm <= 1e-12) { converged++; const k = `${p.inertia.neg},${p.inertia.zero},${p.inertia.pos}`; counts[k] = (counts[k] ?? 0) + 1; }
+    }
+    const t = (performance.now() - t0) / 1e3;
+    out = { ...base, net, seeds, seconds: t, seedsPerS: seeds / t, seedsPerSPerCore: seeds / t, converged, inertiaCounts: counts };
   } else if (name.startsWith("train_")) {
     const key = name.slice(6), s = NETS[key];
-    const arch = makeArch(s.widths, s.act, s.loss), data = benchData(key), ev = new Evaluator(arch, data);
+    // the oracle `train` itself uses (fused tiny kernels for small two-layer nets, the Evaluator otherwise)
+    const arch = makeArch(s.widths, s.act, s.loss), data = benchData(key), ev = trainingOracle(arch, data);
     const theta = benchTheta(s.widths), g = new Float64Array(ev.P), lr = 0.05;
     const step = (): number => { const l = ev.lossAndGradient(theta, g); for (let i = 0; i < g.length; i++) theta[i] -= lr * g[i]; return l; };
     const steps = (key === "mnist_ce" ? 200 : 2000) / (quick ? (key === "mnist_ce" ? 10 : 4) : 1);
@@ -75,7 +98,7 @@ function main(): void {
     let l = 0;
     for (let i = 0; i < steps; i++) l = step();
     const t = (performance.now() - t0) / 1e3;
-    out = { ...base, M: ev.P, steps, seconds: t, stepsPerS: steps / t, usPerStep: (t / steps) * 1e6, lossEnd: l };
+    out = { ...base, M: ev.P, oracle: ev.constructor.name, steps, seconds: t, stepsPerS: steps / t, usPerStep: (t / steps) * 1e6, lossEnd: l };
   } else if (name.startsWith("hessian_")) {
     const key = name.slice(8), s = NETS[key];
     const arch = makeArch(s.widths, s.act, s.loss), data = benchData(key), ev = new Evaluator(arch, data);
@@ -94,6 +117,26 @@ function main(): void {
     let bestT = Infinity, bb = 0, bi = 0;
     for (let r = 0; r < reps + (ev.P > 1000 ? 0 : 1); r++) { once(); if (tb + ti < bestT) { bestT = tb + ti; bb = tb; bi = ti; } }
     out = { ...base, M: ev.P, seconds: bestT, buildS: bb, inertiaS: bi, neg: inert.neg, zero: inert.zero, pos: inert.pos };
+  } else if (name.startsWith("censusbatch_")) {
+    // censusbatch_<widths>_<points>_<adam steps>_<seeds>: the census engine (censusBatch) on bench_census.py's
+    // protocol itself (plain LM, 100 iterations), so its counts must equal the reference's
+    const [, spec, pts, adam, seeds] = name.split("_");
+    const S = quick ? Math.min(20, Number(seeds)) : Number(seeds);
+    const c0 = process.cpuUsage();
+    const r = censusBatch(makeArch(spec.split("-").map(Number), "tanh", "mse"), censusData(Number(pts)), { seeds: S, adamSteps: Number(adam) });
+    const cpu = process.cpuUsage(c0);
+    out = { ...base, net: spec, points: Number(pts), adamSteps: Number(adam), seeds: S, seconds: r.totalSeconds, cpuSeconds: (cpu.user + cpu.system) / 1e6,
+      seedsPerS: r.seedsPerSecond, converged: r.converged, inertiaCounts: r.inertiaCounts };
+  } else if (name.startsWith("census_")) {
+    // census_<widths>_<points>_<adam steps>_<seeds>, e.g. census_1-3-1_9_2000_200: bench_census.py's protocol
+    const [, spec, pts, adam, seeds] = name.split("_");
+    const widths = spec.split("-").map(Number);
+    const S = quick ? Math.min(20, Number(seeds)) : Number(seeds);
+    const r = runCensus(makeArch(widths, "tanh", "mse"), grid1d("cos2x", Number(pts)), { seeds: S, adamSteps: Number(adam), lr: 1e-2 });
+    out = {
+      ...base, net: spec, points: Number(pts), adamSteps: Number(adam), seeds: S, seconds: r.totalSeconds, seedsPerS: r.seedsPerSecond,
+      converged: r.converged, inertiaCounts: r.inertiaCounts, unconverged: r.unconverged, unclear: r.unclear,
+    };
   } else throw new Error(`unknown case ${name}`);
   out.peakRssMB = Math.round(process.resourceUsage().maxRSS / 1024);
   process.stdout.write(JSON.stringify(out) + "\n");

@@ -1,3 +1,4 @@
+import { criticalityStatus, type CriticalityStatus } from "./criticality.js";
 import type { Dataset } from "../data/dataset.js";
 import { applyEmbedding, type ApplyOptions } from "../embed/apply.js";
 import { affineFamilyCheck, criticalSummary, gradientIdentityError, irreversible, outputPreservation } from "../embed/checks.js";
@@ -31,6 +32,8 @@ export interface EmbeddingReport {
   predictionSteps: PredictedStep[];
   wideEigenvalues: number[];
   narrowEigenvalues: number[];
+  /** Whether the narrow net is critical; when not, every criticality/inertia result here is meaningless (note says so). */
+  critical: CriticalityStatus;
 }
 
 /**
@@ -61,5 +64,7 @@ export function embeddingReport(narrow: Net, data: Dataset, e: Embedding, opts: 
     predictionSteps: pred.steps,
     narrowEigenvalues: Array.from(a.inertia.eigenvalues),
     wideEigenvalues: Array.from(b.inertia.eigenvalues),
+    critical: criticalityStatus(a.gradNorm, "the narrow net",
+      "criticality preservation, the §2.9 inertia prediction and irreversibility assume a critical point, so a MISMATCH or an increase in ‖∇R‖ says nothing about the theorem; only output preservation is meaningful."),
   };
 }

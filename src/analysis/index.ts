@@ -6,3 +6,4 @@ export {
 } from "./predict.js";
 export { embeddingReport, type EmbeddingReport } from "./embedding-check.js";
 export { trulyBadAnalysis, piecewiseLinear, type TrulyBadReport, type NeuronTest, type LayerTest, type Witness } from "./truly-bad.js";
+export { criticalityStatus, THEOREM_GRADIENT_BOUND, type CriticalityStatus } from "./criticality.js";

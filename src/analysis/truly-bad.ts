@@ -1,3 +1,4 @@
+import { criticalityStatus, type CriticalityStatus } from "./criticality.js";
 import type { Dataset } from "../data/dataset.js";
 import { applyEmbedding } from "../embed/apply.js";
 import { criticalSummary } from "../embed/checks.js";
@@ -52,6 +53,8 @@ export interface Witness {
 
 export interface TrulyBadReport {
   loss: number;
+  /** Whether the net is critical; when not, N0–N3 and the witness describe nothing (note says so). */
+  critical: CriticalityStatus;
   gradNorm: number;
   inertia: Inertia;
   zeroTolerance: number;
@@ -140,6 +143,7 @@ export function trulyBadAnalysis(net: Net, data: Dataset, opts: { maxParams?: nu
     witness = verifyWitness(net, data, e, { kind: c.kind, layer: c.layer, neuron: c.neuron, alpha: c.alpha, reason: c.reason, predicted });
   }
   return {
+    critical: criticalityStatus(base.gradNorm, "the net", "the N0–N3 conditions and the witness are about critical points; a negative eigenvalue here does not make a strict saddle, so nothing below is verified."),
     loss: base.loss, gradNorm: base.gradNorm, inertia: narrowIn, zeroTolerance: tau, N0,
     neurons, layers, passesNecessaryConditions: passes, strictSaddleWitness: witness,
   };

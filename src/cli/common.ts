@@ -1,4 +1,5 @@
-import { existsSync } from "node:fs";
+import { accessSync, constants, existsSync, statSync } from "node:fs";
+import { dirname, resolve } from "node:path";
 import type { Dataset } from "../data/dataset.js";
 import { loadDataset } from "../data/load.js";
 import { loadNet, type LoadNetOptions } from "../io/files.js";
@@ -57,8 +58,23 @@ export function certificateJson(c: Certificate, withEigenvalues = false): Record
     converged: c.converged,
     reason: c.reason,
     parameters: c.net.theta.length,
+    strategy: c.strategy,
+    distance: c.distance,
+    relativeGradient: c.relativeGradient,
+    evidence: c.evidence,
+    reduction: c.reduction,
+    descentSteps: c.descentSteps,
     ...(withEigenvalues ? { eigenvalues: Array.from(c.eigenvalues) } : {}),
   };
+}
+
+/** One line explaining a failed certification, with the evidence. */
+function verdictText(c: Certificate): string {
+  const e = c.evidence!;
+  const soft = e.softEigenvalues.length ? `soft eigenvalues ${e.softEigenvalues.slice(0, 6).map((l) => l.toExponential(2)).join(" ")}` : "no soft eigenvalues";
+  if (c.reason === "no-finite-critical-point") return `verdict     NOT a critical point: loss ${e.lossStart.toExponential(2)} → ${e.lossEnd.toExponential(2)} while ‖θ‖ ${e.thetaNormStart.toFixed(2)} → ${e.thetaNormEnd.toFixed(2)} and ‖H‖₂ = ${e.hessianNorm.toExponential(2)}: the infimum is approached at infinity, there is no finite critical point to certify`;
+  if (c.reason === "degenerate-sublinear") return `verdict     NOT certified (degenerate-sublinear): ‖∇R‖ contracts by ${e.linearRate.toFixed(4)} per iteration (≈ k^−${e.sublinearExponent.toFixed(2)}); ${soft}`;
+  return `verdict     NOT certified (${c.reason}): relative gradient ${c.relativeGradient?.toExponential(2)}; ${soft}`;
 }
 
 /** Human-readable certificate lines. */
@@ -69,7 +85,28 @@ export function certificateText(c: Certificate): string {
     `‖∇R‖₂       ${c.gradNorm.toExponential(3)}${c.converged ? "  (converged)" : c.iterations ? `  (not converged: ${c.reason})` : ""}`,
     `inertia     (n₋, n₀, n₊) = (${c.inertia.neg}, ${c.inertia.zero}, ${c.inertia.pos})  over P = ${c.net.theta.length} parameters`,
     `zero tol τ  ${c.inertia.tolerance.toExponential(3)}`,
-    `gap         largest |λ| counted zero: ${g.largestZero === null ? "none" : g.largestZero.toExponential(3)}; smallest non-zero: ${g.smallestNonzero === null ? "none" : g.smallestNonzero.toExponential(3)}${c.inertia.clear ? " (clear-cut)" : " (NOT clear-cut: the count depends on τ)"}`,
-    `iterations  ${c.iterations}`,
+    `gap         largest |λ| counted zero: ${g.largestZero === null ? "none" : g.largestZero.toExponential(3)}; smallest non-zero: ${g.smallestNonzero === null ? "none" : g.smallestNonzero.toExponential(3)}${c.strategy !== undefined && !c.converged ? " (no certified critical point: this inertia describes a non-critical θ)" : c.inertia.clear ? " (clear-cut)" : " (NOT clear-cut: the count depends on τ)"}`,
+    `iterations  ${c.iterations}${c.strategy && c.strategy !== "none" ? `  (via ${c.strategy}${c.reduction ? ` through the narrow ${c.reduction.narrow.join("-")} net` : ""}${c.descentSteps ? `, ${c.descentSteps} descent steps` : ""})` : ""}`,
+    ...(c.converged || !c.evidence ? [] : [verdictText(c)]),
   ].join("\n");
+}
+
+/**
+ * Check an output path before any work is done: it must end in `ext`, must not be a directory,
+ * and its nearest existing parent folder must be writable (writeAtomic creates missing folders).
+ */
+export function outputPathFlag(flag: string, path: string | undefined, ext: string): string {
+  if (!path) throw new InputError(`${flag} needs a file name ending in ${ext}`);
+  const shown = JSON.stringify(path.length > 200 ? path.slice(0, 200) + "…" : path);
+  if (!path.toLowerCase().endsWith(ext)) throw new InputError(`${flag} ${shown} must end in ${ext}`);
+  if (existsSync(path) && statSync(path).isDirectory()) throw new InputError(`${flag} ${shown} is a directory`);
+  let dir = dirname(resolve(path));
+  while (!existsSync(dir)) dir = dirname(dir);
+  try {
+    if (!statSync(dir).isDirectory()) throw new Error("not a directory");
+    accessSync(dir, constants.W_OK);
+  } catch {
+    throw new InputError(`${flag} ${shown}: folder ${JSON.stringify(dir)} is not writable`);
+  }
+  return path;
 }

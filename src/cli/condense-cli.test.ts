@@ -38,7 +38,9 @@ test("CLI prune: an embedded net is merged back to the narrow width with |Î”f| â
   assert.equal(j.widthBefore, 7);
   assert.equal(j.widthAfter, 3);
   assert.ok(j.outputMaxDiff <= 1e-12, r.out);
-  assert.equal(j.agreement, 1);
+  assert.equal(j.agreement, null, "one output: no argmax agreement");
+  assert.ok(j.r2 >= 1 - 1e-12 && j.outputRmsDiff <= 1e-12, r.out);
+  assert.deepEqual(j.warnings, []);
   assert.ok(Math.abs(j.lossAfter - j.lossBefore) <= 1e-12);
   const back = loadNet(join(dir, "narrow.json"));
   assert.deepEqual(back.arch.widths, [2, 3, 1]);

@@ -32,3 +32,30 @@ export function progress(total: number, label: string, delayMs = 1000): Progress
     },
   };
 }
+
+/**
+ * The atlas's progress bar (stderr, same rules as `progress`): finished/planned runs of the current phase and, per
+ * width, runs finished and sets found so far.
+ */
+export function atlasProgress(delayMs = 1000): { update(p: { phase: string; width: number; done: number; total: number; perWidth: Array<{ width: number; runs: number; sets: number }> }): void; stop(): void } {
+  const enabled = process.stderr.isTTY || process.env.EMBEDSCAPE_PROGRESS === "1";
+  if (!enabled) return { update() {}, stop() {} };
+  const t0 = Date.now();
+  let bar: cliProgress.SingleBar | null = null;
+  return {
+    update(p) {
+      const widths = p.perWidth.map((w) => `m=${w.width}: ${w.runs} runs/${w.sets} sets`).join(" | ");
+      const fields = { phase: `m=${p.width} ${p.phase}`, widths };
+      if (!bar) {
+        if (Date.now() - t0 < delayMs) return;
+        bar = new cliProgress.SingleBar({ format: "atlas {phase} [{bar}] {value}/{total} | {widths}", stream: process.stderr, hideCursor: true, noTTYOutput: true }, cliProgress.Presets.shades_classic);
+        bar.start(p.total, p.done, fields);
+      }
+      bar.setTotal(p.total);
+      bar.update(p.done, fields);
+    },
+    stop() {
+      bar?.stop();
+    },
+  };
+}

@@ -28,7 +28,7 @@ export async function embeddingStory(net: Net, data: Dataset): Promise<Embedding
   const w = r.strictSaddleWitness;
   const t = (i: Inertia): string => `(${i.neg},${i.zero},${i.pos})`;
   const kind = r.inertia.neg === 0 ? (r.inertia.zero === 0 ? "strict local minimum" : "critical point with H ⪰ 0") : "strict saddle";
-  let summary = `${net.arch.widths.join("-")} ${kind} ${t(r.inertia)}`;
+  let summary = `${r.critical.note ? `WARNING: ${r.critical.note} ` : ""}${net.arch.widths.join("-")} ${kind} ${t(r.inertia)}`;
   if (!w) summary += " → no witness: every applicable necessary condition N0–N3 holds (possibly truly bad)";
   else if (w.kind === "identity") summary += " is already a strict saddle";
   else {

@@ -48,7 +48,7 @@ export function findCriticalPoints(data: Dataset, widths: number[], steps: numbe
   for (const seed of seeds) {
     let net: Net = initNet(makeArch(widths, "tanh", "mse"), { seed });
     if (steps > 0) net = train(net, data, { optimizer: "adam", lr: 1e-2, steps }).net;
-    const cert = refineCritical(net, data, { tol: 1e-13, maxIter: 150 });
+    const cert = refineCritical(net, data, { tol: 1e-13, maxIter: 150, levenbergMarquardtFirst: true }); // "then Levenberg–Marquardt refinement"
     if (cert.gradNorm <= 1e-11 && cert.inertia.clear && cert.inertia.zero === 0 && !found.some((f) => Math.abs(f.cert.loss - cert.loss) <= 1e-9)) {
       found.push({ cert, seed });
       if (found.length >= limit) break;

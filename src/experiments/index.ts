@@ -11,3 +11,5 @@ export { mnistPruneExperiment, type MnistPruneOptions, type MnistPruneResult } f
 export { condensationExperiment, type CondensationExperimentOptions, type CondensationExperimentResult } from "./condensation/condensation-1d.js";
 export { runHessianEmbedding } from "./hessian-embedding.js";
 export { symmetryCountsReport, symmetryPathReport } from "./symmetry.js";
+export { densityReport, type DensityReportInput } from "./density-report.js";
+export { validateInertiaEstimate, type ValidationRow } from "./inertia-validation.js";

@@ -1,4 +1,5 @@
 import { condensationReproduction, mnistPruneReproduction } from "./condensation/reproductions.js";
+import { landscapeDiagramReproduction, widePlateausReproduction } from "./atlas.js";
 import { depthReproduction } from "./depth/reproduction.js";
 import { hessianEmbeddingReproduction } from "./hessian-embedding.js";
 import { symmetryCountsReproduction, symmetryPathReproduction } from "./symmetry.js";
@@ -17,4 +18,6 @@ export const reproductions: Reproduction[] = [
   depthReproduction,
   mnistPruneReproduction,
   condensationReproduction,
+  landscapeDiagramReproduction,
+  widePlateausReproduction,
 ];

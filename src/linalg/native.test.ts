@@ -201,3 +201,58 @@ test("native: non-finite or impossible matrices give one-line NumericalErrors, n
   native!.syev(2, new Float64Array([2, 1, 1, 2]), w, null);
   assert.deepEqual(Array.from(w).map((x) => Math.round(x * 1e12) / 1e12), [1, 3]);
 });
+
+test("native biasAct and maskColSums equal the TypeScript loops bit for bit (threaded sizes too), edge values, bounds checked", { skip }, () => {
+  const nb = native!;
+  assert.ok(nb.biasAct && nb.maskColSums, "addon built with the fused kernels");
+  const rng = new Rng(31);
+  for (const [n, m] of [[3, 5], [300, 200]] as const) { // 300×200 ≥ 2^15: the threaded path when threads > 1
+    for (const [kind, slope] of [[0, 0], [0, 0.2], [1, 0]] as const) {
+      const h0 = rand(rng, n * m), bias = rand(rng, m + 2);
+      h0[0] = 0; h0[1] = -0; h0[2] = NaN; h0[3] = Infinity; h0[4] = -Infinity; // kinks and IEEE edges
+      const hN = Float64Array.from(h0), hJ = Float64Array.from(h0);
+      const aN = new Float64Array(n * m), g1N = new Float64Array(n * m), g2N = new Float64Array(n * m);
+      nb.biasAct!(hN, n, m, bias, 2, kind, slope, aN, g1N, g2N);
+      const aJ = new Float64Array(n * m), g1J = new Float64Array(n * m), g2J = new Float64Array(n * m);
+      for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) hJ[i * m + j] += bias[2 + j];
+      if (kind === 0) for (let q = 0; q < n * m; q++) { const x = hJ[q]; if (x > 0) { aJ[q] = x; g1J[q] = 1; } else { aJ[q] = slope * x; g1J[q] = slope; } g2J[q] = 0; }
+      else nb.tanh!(hJ, aJ, g1J, g2J, n * m);
+      assert.deepEqual(hN, hJ, `bias added in place (${n}×${m}, kind ${kind})`);
+      assert.deepEqual(aN, aJ); assert.deepEqual(g1N, g1J); assert.deepEqual(g2N, g2J);
+      if (kind === 0 && slope === 0) assert.equal(g1N[0 * m + 0] === 1, hN[0] > 0, "ReLU′ is 1 exactly where h > 0");
+    }
+    const g1 = rand(rng, n * m), z = rand(rng, n * m), dN = new Float64Array(n * m), sN = new Float64Array(m + 3);
+    nb.maskColSums!(g1, z, dN, n, m, sN, 3);
+    const dJ = new Float64Array(n * m), sJ = new Float64Array(m + 3);
+    for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) { const v = g1[i * m + j] * z[i * m + j]; dJ[i * m + j] = v; sJ[3 + j] += v; }
+    assert.deepEqual(dN, dJ);
+    assert.deepEqual(sN, sJ, "column sums in row order: identical for any thread count");
+  }
+  assert.throws(() => nb.biasAct!(new Float64Array(5), 2, 3, new Float64Array(3), 0, 0, 0, new Float64Array(6), new Float64Array(6), null));
+  assert.throws(() => nb.maskColSums!(new Float64Array(6), new Float64Array(6), new Float64Array(6), 2, 3, new Float64Array(3), 1));
+});
+
+test("Evaluator with the fused native kernels = pure backend (ReLU CE and tanh MSE, gradient and HVP to 1e-12)", { skip }, () => {
+  const prev = getBackend();
+  try {
+    for (const [widths, act, lossName] of [[[6, 40, 4], "relu", "cross-entropy"], [[3, 30, 20, 2], "tanh", "mse"], [[4, 25, 3], "leaky-relu:0.1", "mse"]] as const) {
+      const arch = makeArch([...widths], act, lossName);
+      const n = 900, d = widths[0], k = widths[widths.length - 1], rng = new Rng(8);
+      const y = new Float64Array(n * k);
+      for (let i = 0; i < n; i++) { if (lossName === "mse") for (let j = 0; j < k; j++) y[i * k + j] = rng.normal(); else y[i * k + rng.int(k)] = 1; }
+      const data = makeDataset(rand(rng, n * d), y, { n, d, k });
+      const theta = initNet(arch, { seed: 2 }).theta, v = rand(rng, theta.length);
+      const run = (be: typeof prev): { R: number; g: Float64Array; hv: Float64Array } => {
+        setBackend(be);
+        const ev = new Evaluator(arch, data), g = new Float64Array(ev.P), hv = new Float64Array(ev.P);
+        const R = ev.lossAndGradient(theta, g);
+        ev.hvp(theta, v, hv);
+        return { R, g, hv };
+      };
+      const a = run(native!), b = run(pureBackend);
+      assert.ok(Math.abs(a.R - b.R) <= 1e-12 * Math.abs(b.R), `${act} loss`);
+      relClose(a.g, b.g, 1e-12, `${act} gradient`);
+      relClose(a.hv, b.hv, 1e-12, `${act} HVP`);
+    }
+  } finally { setBackend(prev); }
+});

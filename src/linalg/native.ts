@@ -11,6 +11,10 @@ interface Addon {
   syev(n: number, a: Float64Array, w: Float64Array, v: Float64Array | null): number;
   ldlInertia(n: number, a: Float64Array, shift: number): [number, number, number];
   tanh?(h: Float64Array, a: Float64Array, g1: Float64Array, g2: Float64Array | null, n: number): void;
+  biasAct?: LinalgBackend["biasAct"];
+  maskColSums?: LinalgBackend["maskColSums"];
+  tinyTanhMse?: LinalgBackend["tinyTanhMse"];
+  tinyAdamTanhMse?: LinalgBackend["tinyAdamTanhMse"];
   setThreads(t: number): void;
   info(): { threads: number; config: string; corename: string; parallel: number; tanh?: string };
 }
@@ -86,6 +90,10 @@ function makeNativeBackend(addon: Addon): LinalgBackend {
       }
     },
     tanh: addon.tanh,
+    biasAct: addon.biasAct, // absent in an addon built before these kernels existed
+    maskColSums: addon.maskColSums,
+    tinyTanhMse: addon.tinyTanhMse,
+    tinyAdamTanhMse: addon.tinyAdamTanhMse,
     syev(n: number, a: Float64Array, w: Float64Array, vectors: Float64Array | null): void {
       checkSquare("eigen-decomposition", n, a);
       if (w.length < n || (vectors && vectors.length < n * n)) throw new NumericalError(`eigen-decomposition: output buffers too short for n = ${n}`);

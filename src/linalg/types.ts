@@ -89,6 +89,39 @@ export interface LinalgBackend {
    */
   tanh?(h: Float64Array, a: Float64Array, g1: Float64Array, g2: Float64Array | null, n: number): void;
 
+  /**
+   * Fused bias + activation over an n×m row-major block (native only, threaded over rows for large
+   * blocks): h[i,j] += bias[bOff + j] in place, then a = σ(h), g1 = σ′(h), g2 = σ″(h) (g2 may be null).
+   * kind 0 = leaky ReLU with negative slope `slope` (ReLU: 0), 1 = tanh. Bit-identical to the
+   * TypeScript loops it replaces (Evaluator.forward); callers fall back to them when absent.
+   */
+  biasAct?(h: Float64Array, n: number, m: number, bias: Float64Array, bOff: number, kind: 0 | 1, slope: number,
+    a: Float64Array, g1: Float64Array, g2: Float64Array | null): void;
+
+  /**
+   * d = g1 ∘ z (n×m) and out[outOff + j] = Σ_i d[i,j] summed in row order (native only, threaded over
+   * columns, so bit-identical to the TypeScript loop for any thread count).
+   */
+  maskColSums?(g1: Float64Array, z: Float64Array, d: Float64Array, n: number, m: number, out: Float64Array, outOff: number): void;
+
+  /**
+   * One fused loss + gradient evaluation of a 1-m-1 tanh net with ½(f − y)² on n scalar samples
+   * (native only, AVX2): writes ∇R to g (P = 3m + 1, SPEC §1.3 order) and fills the workspaces
+   * A (m·n, a = tanh(h) neuron-major), F (outputs) and E ((f − y)/n); returns R. Used by
+   * TinyEvaluator (src/nn/tiny.ts), whose pure-TypeScript kernel computes the same to rounding.
+   */
+  tinyTanhMse?(x: Float64Array, y: Float64Array, n: number, m: number, theta: Float64Array, g: Float64Array,
+    A: Float64Array, F: Float64Array, E: Float64Array): number;
+
+  /**
+   * Full-batch Adam (torch.optim.Adam's order of operations) for S independent 1-m-1 tanh MSE nets on
+   * the same n scalar samples, θ_s = thetas[s·P .. (s+1)·P) (P = 3m + 1) updated in place, each step's
+   * gradient by the `tinyTanhMse` kernel (native only, AVX2). Returns −1, or the first seed whose loss
+   * became non-finite (its θ then holds the last finite step's update).
+   */
+  tinyAdamTanhMse?(x: Float64Array, y: Float64Array, n: number, m: number, thetas: Float64Array, S: number, steps: number,
+    lr: number, beta1: number, beta2: number, eps: number): number;
+
   /** Number of BLAS threads (native only). */
   setThreads?(t: number): void;
   /** BLAS name, threads and build configuration (native only). */

@@ -46,6 +46,9 @@ export class Evaluator {
   private readonly cached: Float64Array;
   private cachedValid = false;
   private cachedLoss = NaN;
+  /** The native fused bias+σ kernel's kind for this activation (0 leaky ReLU, 1 tanh; −1: none). */
+  private readonly nativeKind: number;
+  private readonly nativeSlope: number;
 
   constructor(arch: Arch, data: Dataset) {
     checkCompatible(arch, data);
@@ -58,6 +61,9 @@ export class Evaluator {
     this.L = arch.widths.length - 1;
     this.act = activation(arch.activation);
     this.lossFn = lossByName(arch.loss);
+    const an = this.act.name;
+    this.nativeKind = an === "tanh" ? 1 : an === "relu" || an.startsWith("leaky-relu") ? 0 : -1;
+    this.nativeSlope = an === "relu" ? 0 : an === "leaky-relu" ? 0.01 : an.startsWith("leaky-relu:") ? Number(an.slice(11)) : 0;
     const n = data.n;
     const buf = (l: number): Float64Array => new Float64Array(n * this.widths[l]);
     const all = (f: (l: number) => Float64Array): Float64Array[] => this.widths.map((_, l) => f(l));
@@ -175,6 +181,10 @@ export class Evaluator {
       const m = lay.rows, mp = lay.cols;
       const H = l === this.L ? this.A[l] : this.Hpre[l];
       be.gemm(false, true, n, m, mp, 1, this.A[l - 1], 0, mp, theta, lay.w, mp, 0, H, 0, m);
+      if (l < this.L && this.nativeKind >= 0 && be.biasAct) { // fused, threaded bias + σ (bit-identical)
+        be.biasAct(H, n, m, theta, lay.b, this.nativeKind as 0 | 1, this.nativeSlope, this.A[l], this.G1[l], curvature ? this.G2[l] : null);
+        continue;
+      }
       for (let i = 0; i < n; i++) {
         const o = i * m;
         for (let j = 0; j < m; j++) H[o + j] += theta[lay.b + j];
@@ -208,6 +218,7 @@ export class Evaluator {
         const Zp = this.Z[l - 1];
         be.gemm(false, false, n, mp, m, 1, D, 0, m, theta, lay.w, mp, 0, Zp, 0, mp);
         const Dp = this.D[l - 1], G1 = this.G1[l - 1], gb = this.layers[l - 2].b;
+        if (be.maskColSums) { be.maskColSums(G1, Zp, Dp, n, mp, g, gb); continue; } // fused, threaded (bit-identical)
         for (let j = 0; j < mp; j++) g[gb + j] = 0;
         for (let i = 0; i < n; i++) {
           const o = i * mp;

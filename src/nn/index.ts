@@ -9,6 +9,7 @@ export {
   layout, paramCount, layerViews, makeArch, parseWidths, createNet, initNet, describeArch,
 } from "./arch.js";
 export { Evaluator, checkCompatible } from "./evaluator.js";
+export { TinyEvaluator, trainingOracle } from "./tiny.js";
 export { lossValue, gradient, hvp, hessian, predict } from "./functions.js";
 export { teacherData } from "./teacher.js";
 export { fixtureA, fixtureB, fixtureC, fixtureD, fixtureE } from "./fixtures.js";

@@ -1,8 +1,10 @@
+import { InputError, requireFinite } from "../util/errors.js";
 import type { Dataset } from "../data/dataset.js";
 import { norm2 } from "../linalg/dense.js";
 import { eigenSystem, inertiaFromEigenvalues, defaultZeroTolerance, type InertiaOptions, type InertiaReport } from "../linalg/inertia.js";
-import { createNet, type Net } from "../nn/arch.js";
+import { createNet, type Arch, type Net } from "../nn/arch.js";
 import { Evaluator } from "../nn/evaluator.js";
+import { requireFiniteHessian, solveCritical, type Reduction, type SolveEvidence, type SolveReason, type SolveStrategy, type SolverOracle } from "./solver.js";
 
 /** What `refineCritical` proves about the point it returns. */
 export interface Certificate {
@@ -15,13 +17,32 @@ export interface Certificate {
   iterations: number;
   converged: boolean;
   /** Why the iteration stopped. */
-  reason: "tolerance" | "stagnated" | "max-iterations";
+  reason: SolveReason;
+  /** Which solver stage produced the point ("start" when θ was already critical, "none" when not converged). */
+  strategy?: SolveStrategy;
+  /** ‖θ − θ_start‖₂. */
+  distance?: number;
+  /** ‖∇R‖₂ / (‖H‖₂·max(1, ‖θ‖₂)); certification needs ≤ 1e-8. */
+  relativeGradient?: number;
+  /** Convergence-rate and spectrum evidence (soft eigenvalues, rates, ‖θ‖ and loss at start and end). */
+  evidence?: SolveEvidence;
+  /** The narrow net and (π, sign, β) when the embedding-aware stage produced the point. */
+  reduction?: Reduction;
+  /** Adam steps spent in descent restarts. */
+  descentSteps?: number;
 }
 
 export interface RefineOptions extends InertiaOptions {
   /** Target ‖∇R‖₂ (default 1e-12). */
   tol?: number;
   maxIter?: number;
+  /** Embedding-aware stage (default true). */
+  levenbergMarquardtFirst?: boolean;
+  embedding?: boolean;
+  /** Descent restarts (default 4) of `restartSteps` (default 1000) Adam steps at `restartLr` (default 1e-2). */
+  restarts?: number;
+  restartSteps?: number;
+  restartLr?: number;
   onIteration?: (iter: number, loss: number, gradNorm: number) => void;
 }
 
@@ -32,7 +53,10 @@ export function certificate(net: Net, data: Dataset, opts: InertiaOptions = {}):
   const ev = new Evaluator(net.arch, data);
   const g = new Float64Array(ev.P);
   const loss = ev.lossAndGradient(net.theta, g);
+  if (!Number.isFinite(loss)) throw new InputError(`the loss is ${loss} at this θ (float64 overflow or invalid arithmetic): no certificate`);
+  requireFinite(g, "the gradient (float64 overflow)");
   const H = ev.hessian(net.theta);
+  requireFiniteHessian(H, ev.P);
   const { values } = eigenSystemValues(H, ev.P);
   return {
     net, loss, gradNorm: norm2(g), inertia: inertiaFromEigenvalues(values, opts), eigenvalues: values,
@@ -45,80 +69,27 @@ function eigenSystemValues(H: Float64Array, P: number): { values: Float64Array }
 }
 
 /**
- * Converge to the nearest critical point — minimum *or saddle* — by Levenberg–Marquardt on
- * Φ(θ) = ½‖∇R(θ)‖². Its Jacobian is the Hessian H, so each step solves (H² + μI)p = −H∇R,
- * done exactly in H's eigenbasis: p = −Σ_i λ_i(q_iᵀg)/(λ_i² + μ) q_i, with numerically-zero
- * eigenvalues (|λ| ≤ τ) dropped (pseudo-inverse: no motion along flat critical manifolds).
- *
- * Why this and not Newton with a trust region on R: a trust-region method minimises R and is
- * repelled by saddles, while LM on ‖∇R‖² is attracted by every non-degenerate critical point
- * and, as μ → 0, takes pure Newton steps, so convergence is quadratic near the solution; μ grows
- * only when a step fails to reduce ‖∇R‖ (far from the solution, or near a non-critical
- * stationary point of Φ). Degenerate critical sets (embedded manifolds) are handled by the
- * pseudo-inverse. Cost per iteration: one exact Hessian and one symmetric eigendecomposition.
+ * Converge to a critical point — minimum *or saddle* — near θ and certify it (SPEC §1.4): the
+ * staged solver of `solveCritical` (predictor–corrector Newton, embedding-aware reduction, trust
+ * region, descent restarts; see its doc comment for what each stage fixes and how it was measured),
+ * then the inertia of the Hessian at the returned point. `converged` is the certification criterion
+ * of `isCertifiablyCritical`: ‖∇R‖₂ ≤ tol and ‖∇R‖₂ ≤ 1e-8·‖H‖₂·max(1, ‖θ‖₂).
  */
 export function refineCritical(net: Net, data: Dataset, opts: RefineOptions = {}): Certificate {
-  const tol = opts.tol ?? 1e-12;
-  const maxIter = opts.maxIter ?? 100;
-  const ev = new Evaluator(net.arch, data);
-  const P = ev.P;
-  let theta = Float64Array.from(net.theta);
-  let g = new Float64Array(P);
-  let loss = ev.lossAndGradient(theta, g);
-  let gn = norm2(g);
-  let mu = 0;
-  let iter = 0;
-  let reason: Certificate["reason"] = "max-iterations";
-  const trial = new Float64Array(P);
-  let gTrial = new Float64Array(P);
-  const c = new Float64Array(P);
-  const H = new Float64Array(P * P);
-  while (true) {
-    opts.onIteration?.(iter, loss, gn);
-    if (gn <= tol) { reason = "tolerance"; break; }
-    if (iter >= maxIter) break;
-    iter++;
-    ev.hessian(theta, H);
-    const { values, vectors } = eigenSystem(H, P);
-    let lmax = 0;
-    for (let i = 0; i < P; i++) lmax = Math.max(lmax, Math.abs(values[i]));
-    const tau = defaultZeroTolerance(lmax, P);
-    for (let i = 0; i < P; i++) {
-      let s = 0;
-      const o = i * P;
-      for (let j = 0; j < P; j++) s += vectors[o + j] * g[j];
-      c[i] = s;
-    }
-    let accepted = false;
-    for (let tries = 0; tries < 40; tries++) {
-      trial.set(theta);
-      for (let i = 0; i < P; i++) {
-        const l = values[i];
-        if (Math.abs(l) <= tau) continue;
-        const coef = (-l * c[i]) / (l * l + mu);
-        const o = i * P;
-        for (let j = 0; j < P; j++) trial[j] += coef * vectors[o + j];
-      }
-      const lossT = ev.lossAndGradient(trial, gTrial);
-      const gnT = norm2(gTrial);
-      if (Number.isFinite(gnT) && gnT < gn) {
-        [theta, g] = [Float64Array.from(trial), gTrial];
-        gTrial = new Float64Array(P);
-        loss = lossT;
-        gn = gnT;
-        mu = mu / 10 < 1e-16 * lmax * lmax ? 0 : mu / 10;
-        accepted = true;
-        break;
-      }
-      mu = mu === 0 ? 1e-10 * lmax * lmax + Number.MIN_VALUE : mu * 10;
-    }
-    if (!accepted) { reason = "stagnated"; break; }
-  }
-  const Hf = ev.hessian(theta, H);
-  const values = eigenSystem(Hf, P).values;
+  const factory = (arch: Arch): SolverOracle => new Evaluator(arch, data);
+  const oracle = factory(net.arch);
+  const r = solveCritical(net.arch, oracle, net.theta, {
+    tol: opts.tol, maxIter: opts.maxIter, onIteration: opts.onIteration,
+    embedding: opts.embedding, levenbergMarquardtFirst: opts.levenbergMarquardtFirst, restarts: opts.restarts, restartSteps: opts.restartSteps, restartLr: opts.restartLr,
+  }, factory);
+  const inertia = inertiaFromEigenvalues(r.eigenvalues, opts);
+  // an inertia is only "clear" for a certified critical point: at a non-critical θ it describes nothing
+  if (!r.converged) inertia.clear = false;
   return {
-    net: createNet(net.arch, theta), loss, gradNorm: gn,
-    inertia: inertiaFromEigenvalues(values, opts), eigenvalues: values,
-    iterations: iter, converged: gn <= tol, reason,
+    net: createNet(net.arch, r.theta), loss: r.loss, gradNorm: r.gradNorm,
+    inertia, eigenvalues: r.eigenvalues,
+    iterations: r.iterations, converged: r.converged, reason: r.reason,
+    strategy: r.strategy, distance: r.distance, relativeGradient: r.relativeGradient, evidence: r.evidence,
+    reduction: r.reduction, descentSteps: r.descentSteps,
   };
 }

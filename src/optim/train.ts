@@ -1,10 +1,24 @@
 import type { Dataset } from "../data/dataset.js";
 import { norm2 } from "../linalg/dense.js";
 import { createNet, type Net } from "../nn/arch.js";
-import { Evaluator } from "../nn/evaluator.js";
+import { trainingOracle } from "../nn/tiny.js";
 import { InputError } from "../util/errors.js";
+import { powi } from "../util/fdmath.js";
 
 export type OptimizerName = "gd" | "adam";
+
+/** Training produced a non-finite loss or gradient (the CLI exits 3: it ran but did not reach its goal). */
+export class TrainDivergedError extends InputError {
+  constructor(message: string, readonly step: number, readonly loss: number) {
+    super(message);
+    this.name = "TrainDivergedError";
+  }
+}
+
+/** Divergence rule of `train` (README exit codes): a non-finite loss, or a final loss above 1e3 × the starting loss. */
+export function trainDiverged(startLoss: number, finalLoss: number): boolean {
+  return !Number.isFinite(finalLoss) || finalLoss > 1e3 * startLoss;
+}
 
 /** Optimizer state that makes a run resumable (saved with checkpoints). */
 export interface TrainState {
@@ -52,11 +66,15 @@ export interface TrainResult {
  * Full-batch training of R_S(θ) (SPEC §1.1):
  *   gd:   θ ← θ − η ∇R(θ);
  *   adam: m ← β1 m + (1−β1) g,  v ← β2 v + (1−β2) g²,  θ ← θ − η m̂/(√v̂ + ε)  (bias-corrected; Kingma & Ba 2015).
- * One Evaluator and fixed buffers for the whole run: the step loop allocates nothing.
+ * One loss oracle and fixed buffers for the whole run: the step loop allocates nothing. The oracle is
+ * `trainingOracle`'s choice: the fused pure-TypeScript kernels of `TinyEvaluator` for small two-layer
+ * nets, the GEMM `Evaluator` otherwise. "Same results": every R and ∇R agrees with the Evaluator's
+ * to ≤ 1e-12 relative (summation order differs), so a run agrees step by step to rounding, amplified
+ * only by the dynamics themselves (tests compare whole runs to 1e-9 relative).
  */
 export function train(net: Net, data: Dataset, opts: TrainOptions): TrainResult {
   const theta = Float64Array.from(net.theta);
-  const r = minimize(new Evaluator(net.arch, data), theta, opts);
+  const r = minimize(trainingOracle(net.arch, data), theta, opts);
   return { net: createNet(net.arch, theta), ...r };
 }
 
@@ -129,7 +147,7 @@ class Stepper {
       for (let i = 0; i < P; i++) theta[i] -= lr * g[i];
     } else {
       const t = this.step + 1;
-      const c1 = 1 / (1 - b1 ** t), c2 = 1 / (1 - b2 ** t);
+      const c1 = 1 / (1 - powi(b1, t)), c2 = 1 / (1 - powi(b2, t)); // engine-independent βᵗ (util/fdmath)
       for (let i = 0; i < P; i++) {
         const gi = g[i];
         m[i] = b1 * m[i] + (1 - b1) * gi;
@@ -151,7 +169,7 @@ function checkSteps(steps: number): void {
 }
 
 function diverged(step: number, loss: number, lr: number): never {
-  throw new InputError(`training diverged at step ${step} (loss ${loss}); lower the learning rate (now ${lr})`);
+  throw new TrainDivergedError(`training diverged at step ${step} (loss ${loss}); lower the learning rate (now ${lr})`, step, loss);
 }
 
 /**
@@ -234,6 +252,6 @@ export async function minimizeAsync(oracle: LossOracle, theta: Float64Array, opt
 /** `train` in time slices (see minimizeAsync): same result, signals and checkpoints between slices. */
 export async function trainAsync(net: Net, data: Dataset, opts: AsyncTrainOptions): Promise<TrainResult> {
   const theta = Float64Array.from(net.theta);
-  const r = await minimizeAsync(new Evaluator(net.arch, data), theta, opts);
+  const r = await minimizeAsync(trainingOracle(net.arch, data), theta, opts);
   return { net: createNet(net.arch, theta), ...r };
 }

@@ -46,10 +46,18 @@ export interface NeuronPruneResult {
   lossAfter: number;
   heldOutLossBefore: number | null;
   heldOutLossAfter: number | null;
-  /** Fraction of inputs on which argmax f_pruned = argmax f: held-out when present, else training. */
-  agreement: number;
-  agreementTrain: number;
+  /** Fraction of inputs on which argmax f_pruned = argmax f: held-out when present, else training. Classification only (> 1 output); null for a single output, where argmax is always the same. */
+  agreement: number | null;
+  agreementTrain: number | null;
   agreementHeldOut: number | null;
+  /**
+   * Regression comparison of the pruned net's outputs f_p with the wide net's f_w on the training data (every output):
+   * RMS and max of f_p − f_w, both also relative to the spread (standard deviation) of f_w, and
+   * r² = 1 − Σ(f_p − f_w)² / Σ(f_w − mean f_w)². Filled for every net; the headline for single-output nets.
+   */
+  regression: { outputRmsDiff: number; outputMaxDiffRelative: number; outputRmsDiffRelative: number; r2: number; spread: number };
+  /** Plain warnings, e.g. the loss grew more than tenfold. */
+  warnings: string[];
   /** 10×10 (k×k) matrix: count[c][c'] = #held-out (else training) inputs with wide class c and pruned class c'. */
   agreementMatrix: number[][];
   refit: "none" | "outputs" | "targets";
@@ -100,7 +108,8 @@ export function pruneNet(net: Net, data: Dataset, opts: PruneOptions = {}): Neur
   const lossAfter = final.loss;
   const f = final.f;
   const k = data.k;
-  const agreementTrain = agree(fWide, f, data.n, k);
+  const classification = k > 1;
+  const agreementTrain = classification ? agree(fWide, f, data.n, k) : null;
   let outputMaxDiffHeldOut: number | null = null, agreementHeldOut: number | null = null, heldOutLossAfter: number | null = null;
   let matrix = agreementMatrix(fWide, f, data.n, k);
   if (held && fWideHeld) {
@@ -108,9 +117,13 @@ export function pruneNet(net: Net, data: Dataset, opts: PruneOptions = {}): Neur
     heldOutLossAfter = h.loss;
     const fh = h.f;
     outputMaxDiffHeldOut = maxAbsDiff(fh, fWideHeld);
-    agreementHeldOut = agree(fWideHeld, fh, held.n, k);
+    agreementHeldOut = classification ? agree(fWideHeld, fh, held.n, k) : null;
     matrix = agreementMatrix(fWideHeld, fh, held.n, k);
   }
+  const regression = regressionDiff(fWide, f);
+  const warnings: string[] = [];
+  // tenfold, and beyond rounding (a zero loss that becomes 1e-33 is no loss of fidelity)
+  if (lossAfter > 10 * lossBefore && lossAfter - lossBefore > 1e-15 * Math.max(1, regression.spread ** 2)) warnings.push(`the loss grew more than tenfold (${lossBefore.toExponential(3)} → ${lossAfter.toExponential(3)}): the pruned net is not a faithful reduction${refit === "none" && !opts.retrain ? "; try --refit targets or --retrain" : ""}`);
   const hidden = (w: readonly number[]): number => w.slice(1, -1).reduce((a, b) => a + b, 0);
   return {
     net: cur,
@@ -120,7 +133,28 @@ export function pruneNet(net: Net, data: Dataset, opts: PruneOptions = {}): Neur
     mergeMaxDiff, outputMaxDiff: maxAbsDiff(f, fWide), outputMaxDiffHeldOut,
     lossBefore, lossAfterMerge, lossAfter, heldOutLossBefore, heldOutLossAfter,
     agreement: agreementHeldOut ?? agreementTrain, agreementTrain, agreementHeldOut, agreementMatrix: matrix,
-    refit, polish, retrainHistory,
+    refit, polish, retrainHistory, regression, warnings,
+  };
+}
+
+/** RMS / max of a − b (b the reference), relative to b's standard deviation, and r² of a against b. */
+export function regressionDiff(ref: Float64Array, a: Float64Array): NeuronPruneResult["regression"] {
+  const n = ref.length;
+  let mean = 0;
+  for (let i = 0; i < n; i++) mean += ref[i];
+  mean /= n;
+  let ss = 0, se = 0, mx = 0;
+  for (let i = 0; i < n; i++) {
+    ss += (ref[i] - mean) ** 2;
+    const d = a[i] - ref[i];
+    se += d * d;
+    mx = Math.max(mx, Math.abs(d));
+  }
+  const spread = Math.sqrt(ss / n), rms = Math.sqrt(se / n);
+  return {
+    outputRmsDiff: rms, outputMaxDiffRelative: spread > 0 ? mx / spread : (mx === 0 ? 0 : Infinity),
+    outputRmsDiffRelative: spread > 0 ? rms / spread : (rms === 0 ? 0 : Infinity),
+    r2: ss > 0 ? 1 - se / ss : (se === 0 ? 1 : -Infinity), spread,
   };
 }
 

@@ -12,7 +12,7 @@ const CSS = `
 body{font:15px/1.5 system-ui,-apple-system,"Segoe UI",sans-serif;color:#1d232a;max-width:1040px;margin:2rem auto;padding:0 1.2rem;background:#fbfbfa}
 h1{font-size:1.6rem;margin:.2rem 0 .4rem} h2{font-size:1.2rem;margin:2rem 0 .6rem;border-bottom:1px solid #dde;padding-bottom:.2rem}
 .lead{color:#4b5563;margin:0 0 1rem} table{border-collapse:collapse;margin:.6rem 0;font-variant-numeric:tabular-nums}
-td,th{border:1px solid #d8dce3;padding:.25rem .6rem;text-align:right} th{background:#f0f2f5} td:first-child,th:first-child{text-align:left}
+td,th{border:1px solid #d8dce3;padding:.25rem .6rem;text-align:right} td{white-space:nowrap} td:first-child{white-space:normal} th{background:#f0f2f5} td:first-child,th:first-child{text-align:left}
 .ok{color:#137333;font-weight:600} .bad{color:#b3261e;font-weight:600} .muted{color:#6b7280;font-size:.9em}
 .plots{display:flex;flex-wrap:wrap;gap:1rem} figure{margin:0} figcaption{font-size:.85em;color:#4b5563;max-width:520px}
 code,pre{font:13px ui-monospace,SFMono-Regular,Menlo,monospace;background:#f1f3f5;border-radius:4px} pre{padding:.6rem;overflow-x:auto}

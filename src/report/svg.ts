@@ -16,3 +16,13 @@ export async function vegaLiteSvg(spec: TopLevelSpec): Promise<string> {
 }
 
 export type { TopLevelSpec };
+
+/** Render a raw Vega spec (for what Vega-Lite cannot say, e.g. isocontours) to a standalone SVG string. */
+export async function vegaSvg(spec: vega.Spec): Promise<string> {
+  const view = new vega.View(vega.parse(spec), { renderer: "none" });
+  try {
+    return await view.toSVG();
+  } finally {
+    view.finalize();
+  }
+}

@@ -37,7 +37,9 @@ export function register(program: Command): void {
         source = "recovered";
       }
       const r = embeddingReport(narrow, data, e, { allowShiftedNull: f.allowShiftedNull, maxParams: num("--max-params", f.maxParams, { int: true, positive: true }) });
+      const critical = r.critical;
       const out = {
+        critical,
         outputMaxDiff: Math.max(r.outputMaxDiff.data, r.outputMaxDiff.probe),
         outputMaxDiffOn: r.outputMaxDiff,
         loss: r.loss,
@@ -53,6 +55,7 @@ export function register(program: Command): void {
       if (f.json) { printJson(out); return; }
       const t = (i: { neg: number; zero: number; pos: number } | null): string => (i ? `(${i.neg}, ${i.zero}, ${i.pos})` : "n/a");
       process.stdout.write([
+        ...(critical.note ? [`WARNING: ${critical.note}`] : []),
         `${r.widths.narrow.join("-")} → ${r.widths.wide.join("-")} (embedding ${source})`,
         `max |f_wide − f_narrow|  ${out.outputMaxDiff.toExponential(3)} (data ${r.outputMaxDiff.data.toExponential(2)}, probes ${r.outputMaxDiff.probe.toExponential(2)})`,
         `‖∇R‖ narrow / wide       ${r.gradNorm.narrow.toExponential(3)} / ${r.gradNorm.wide.toExponential(3)}`,

@@ -15,19 +15,21 @@ export function register(program: Command): void {
     .option("--net <file>", "starting net")
     .option("--data <spec>", "data: .csv/.json file or spec")
     .option("--tol <g>", "target ‖∇R‖₂", "1e-12")
-    .option("--max-iter <n>", "maximum Levenberg–Marquardt iterations", "100")
+    .option("--max-iter <n>", "budget of Newton-type solver iterations (all stages)", "1000")
+    .option("--no-embedding", "skip the embedding-aware reduction stage")
+    .option("--restarts <n>", "descent restarts (Adam) when Newton stalls", "8")
     .option("--zero-tol <tau>", "absolute zero tolerance τ for the inertia (default 100·‖H‖·P·ε)")
     .addOption(outputOption("--out <file>", "write the critical point here", "net"))
     .option("--eigenvalues", "include the Hessian eigenvalues")
     .option("--json", "print the certificate as JSON")
-    .action((f: { net?: string; data?: string; tol: string; maxIter: string; zeroTol?: string; out?: string; eigenvalues?: boolean; json?: boolean }) => {
+    .action((f: { net?: string; data?: string; tol: string; maxIter: string; embedding: boolean; restarts: string; zeroTol?: string; out?: string; eigenvalues?: boolean; json?: boolean }) => {
       const net = netFlag("--net", f.net);
       requireHessianMemory(net, "critical");
       const data = dataFlag("--data", f.data, net);
       const maxIter = num("--max-iter", f.maxIter, { int: true, min: 0 });
       const bar = progress(maxIter, "critical");
       const cert = refineCritical(net, data, {
-        tol: num("--tol", f.tol, { positive: true }), maxIter,
+        tol: num("--tol", f.tol, { positive: true }), maxIter, embedding: f.embedding, restarts: num("--restarts", f.restarts, { int: true, min: 0 }),
         tolerance: f.zeroTol === undefined ? undefined : num("--zero-tol", f.zeroTol, { min: 0 }),
         onIteration: (it, loss, gn) => bar.update(it, { loss, grad: gn }),
       });
@@ -35,5 +37,6 @@ export function register(program: Command): void {
       if (f.out) saveNet(f.out, cert.net);
       if (f.json) printJson(certificateJson(cert, f.eigenvalues));
       else process.stdout.write(certificateText(cert) + (f.eigenvalues ? `\neigenvalues ${Array.from(cert.eigenvalues, (l) => l.toExponential(6)).join(" ")}` : "") + (f.out ? `\nwritten to ${f.out}` : "") + "\n");
+      if (!cert.converged) process.exitCode = 3; // ran, but no critical point was certified
     });
 }

@@ -4,7 +4,10 @@ import type { Command } from "commander";
 export const commandModules: Array<() => Promise<{ register(program: Command): void }>> = [
   () => import("./train.js"),
   () => import("./critical.js"),
+  () => import("./census.js"),
   () => import("./hessian.js"),
+  () => import("./spectrum.js"),
+  () => import("./density.js"),
   () => import("./demo.js"),
   () => import("./lift.js"),
   () => import("./layers.js"),
@@ -16,5 +19,8 @@ export const commandModules: Array<() => Promise<{ register(program: Command): v
   () => import("./reproduce.js"),
   () => import("./condense.js"),
   () => import("./prune.js"),
+  () => import("./atlas.js"),
+  () => import("./slice.js"),
+  () => import("./explore.js"),
   () => import("./doctor.js"),
 ];

@@ -5,6 +5,7 @@ import { approximateInsertion } from "../../depth/approximate.js";
 import { checkLift, checkLiftOutputs } from "../../depth/checks.js";
 import { liftNet, liftedSetDimension } from "../../depth/lift.js";
 import { InputError } from "../../util/errors.js";
+import { criticalityStatus } from "../../analysis/criticality.js";
 import { dataFlag, netFlag } from "../common.js";
 import { num, realList } from "../args.js";
 import { printJson } from "../run.js";
@@ -54,9 +55,10 @@ export function register(program: Command): void {
         if (!f.approximate) throw new InputError(`activation ${act.name} has no affine piece, so no exact critical lifting exists; pass --approximate for a near-identity insertion with measured error`);
         const r = approximateInsertion(net, data, { after, width, scale: num("--scale", f.scale, { positive: true }) });
         if (f.out) saveNet(f.out, r.net);
-        const res = { approximate: true, exact: false, widths: r.net.arch.widths, after, width, scale: r.scale, outputErrorTrain: r.outputErrorTrain, outputErrorBeyond: r.outputErrorBeyond, lossShallow: r.lossShallow, lossDeep: r.lossDeep, gradNormShallow: r.gradNormShallow, gradNormDeep: r.gradNormDeep, out: f.out ?? null };
+        const critical = criticalityStatus(r.gradNormShallow, "the shallower net", "the insertion cannot produce a critical deeper net from it; the ‖∇R‖ comparison below is about a non-critical point.");
+        const res = { critical, approximate: true, exact: false, widths: r.net.arch.widths, after, width, scale: r.scale, outputErrorTrain: r.outputErrorTrain, outputErrorBeyond: r.outputErrorBeyond, lossShallow: r.lossShallow, lossDeep: r.lossDeep, gradNormShallow: r.gradNormShallow, gradNormDeep: r.gradNormDeep, out: f.out ?? null };
         if (f.json) printJson(res);
-        else process.stdout.write(`APPROXIMATE near-identity insertion (${act.name} has no affine piece): ${res.widths.join("-")}\nmax |Δf| on data ${res.outputErrorTrain.toExponential(3)}, beyond ${res.outputErrorBeyond.toExponential(3)}\nR ${res.lossShallow} → ${res.lossDeep}; ‖∇R‖ ${res.gradNormShallow.toExponential(3)} → ${res.gradNormDeep.toExponential(3)}\n${f.out ? `written to ${f.out}\n` : ""}`);
+        else process.stdout.write(`${critical.note ? `WARNING: ${critical.note}\n` : ""}APPROXIMATE near-identity insertion (${act.name} has no affine piece): ${res.widths.join("-")}\nmax |Δf| on data ${res.outputErrorTrain.toExponential(3)}, beyond ${res.outputErrorBeyond.toExponential(3)}\nR ${res.lossShallow} → ${res.lossDeep}; ‖∇R‖ ${res.gradNormShallow.toExponential(3)} → ${res.gradNormDeep.toExponential(3)}\n${f.out ? `written to ${f.out}\n` : ""}`);
         return;
       }
       const lift = liftNet(net, data, {
@@ -66,8 +68,11 @@ export function register(program: Command): void {
       const withInertia = f.inertia ?? lift.net.theta.length <= 800;
       const chk = withInertia ? checkLift(net, lift.net, data) : checkLiftOutputs(net, lift.net, data);
       const dim = liftedSetDimension(lift);
+      const critical = criticalityStatus(chk.gradNormShallow, "the shallower net",
+        "critical lifting maps critical points to critical points; from this θ the deeper net is not critical either, and the inertia comparison below is not a statement about the landscape.");
       if (f.out) saveNet(f.out, lift.net);
       const res = {
+        critical,
         exact: lift.exact, approximate: false, widths: lift.net.arch.widths, after, width, margin: lift.margin, neuronMargins: lift.neuronMargins,
         violations: lift.violations, pieces: lift.pieces.map((p) => ({ ...p, lo: jsonBound(p.lo), hi: jsonBound(p.hi) })), holdsEverywhere: lift.holdsEverywhere, factorResidual: lift.factorResidual,
         A: lift.A, c: lift.c, B: lift.B, d: lift.d,
@@ -78,6 +83,7 @@ export function register(program: Command): void {
       else {
         const c = chk as Partial<ReturnType<typeof checkLift>> & ReturnType<typeof checkLiftOutputs>;
         process.stdout.write([
+          ...(critical.note ? [`WARNING: ${critical.note}`] : []),
           `critical lifting ${net.arch.widths.join("-")} → ${lift.net.arch.widths.join("-")} (inserted after layer ${after}, width ${width})`,
           `margin to the kinks ${lift.margin.toPrecision(6)}; affine beyond the data: ${lift.holdsEverywhere ? "yes (every input)" : "only guaranteed on the data"}`,
           `max |Δf| on data ${c.outputDiffTrain.toExponential(3)}, on ${c.probeCount} probes beyond ${c.outputDiffBeyond.toExponential(3)}`,

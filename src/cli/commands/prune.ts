@@ -41,6 +41,8 @@ export function register(program: Command): void {
         outputMaxDiff: r.outputMaxDiff, outputMaxDiffHeldOut: r.outputMaxDiffHeldOut, mergeMaxDiff: r.mergeMaxDiff,
         lossBefore: r.lossBefore, lossAfterMerge: r.lossAfterMerge, lossAfter: r.lossAfter,
         heldOutLossBefore: r.heldOutLossBefore, heldOutLossAfter: r.heldOutLossAfter,
+        regression: r.regression, outputRmsDiff: r.regression.outputRmsDiff, outputMaxDiffRelative: r.regression.outputMaxDiffRelative, r2: r.regression.r2,
+        warnings: r.warnings,
         agreement: r.agreement, agreementTrain: r.agreementTrain, agreementHeldOut: r.agreementHeldOut, agreementMatrix: r.agreementMatrix,
         layers: r.layers.map((s) => ({ ...s, kept: s.kept.map((j) => j + 1) })),
         threshold, refit: r.refit, polish: r.polish, retrain: r.retrainHistory ? { steps, finalLoss: r.retrainHistory[r.retrainHistory.length - 1].loss } : null,
@@ -51,7 +53,10 @@ export function register(program: Command): void {
         `width ${r.widthsBefore.join("-")} → ${r.widthsAfter.join("-")} (hidden ${r.widthBefore} → ${r.widthAfter})`,
         `max |f_pruned − f|: train ${r.outputMaxDiff.toExponential(3)}${r.outputMaxDiffHeldOut !== null ? `, held-out ${r.outputMaxDiffHeldOut.toExponential(3)}` : ""}`,
         `loss ${r.lossBefore} → ${r.lossAfter}${r.heldOutLossBefore !== null ? `; held-out ${r.heldOutLossBefore} → ${r.heldOutLossAfter}` : ""}`,
-        `prediction agreement (argmax): ${(100 * r.agreement).toFixed(2)} % on ${r.agreementHeldOut !== null ? "held-out" : "training"} data`,
+        r.agreement === null
+          ? `outputs vs the wide net: RMS diff ${r.regression.outputRmsDiff.toExponential(3)} (${(100 * r.regression.outputRmsDiffRelative).toPrecision(3)} % of their spread ${r.regression.spread.toExponential(3)}), max diff ${(100 * r.regression.outputMaxDiffRelative).toPrecision(3)} % of the spread, r² ${r.regression.r2.toFixed(6)}`
+          : `prediction agreement (argmax): ${(100 * r.agreement).toFixed(2)} % on ${r.agreementHeldOut !== null ? "held-out" : "training"} data`,
+        ...r.warnings.map((w) => `WARNING: ${w}`),
         ...(f.out ? [`written to ${f.out}`] : []),
       ].join("\n") + "\n");
     });

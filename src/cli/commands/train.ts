@@ -7,7 +7,7 @@ import { checkOutputPath } from "../../io/write.js";
 import { createNet, initNet, makeArch, parseWidths, type Arch, type Net } from "../../nn/arch.js";
 import { checkCompatible } from "../../nn/evaluator.js";
 import { checkpointToJson, compareSettings, datasetHash, readCheckpoint, thetaHash, type TrainSettings } from "../../optim/checkpoint.js";
-import { optimizerSettings, trainAsync, type OptimizerName, type TrainState } from "../../optim/train.js";
+import { optimizerSettings, TrainDivergedError, trainAsync, trainDiverged, type OptimizerName, type TrainState } from "../../optim/train.js";
 import { InputError, quote } from "../../util/errors.js";
 import { readText } from "../../util/files.js";
 import { paramCountOf, requireMemory, trainingBytes } from "../../util/memory.js";
@@ -159,6 +159,15 @@ async function runTrain(f: TrainFlags, cmd: Command): Promise<void> {
         if (Date.now() - lastCheckpoint >= every) { save(s.theta, s.state()); lastCheckpoint = Date.now(); }
       },
     });
+  } catch (e) {
+    if (!(e instanceof TrainDivergedError)) throw e;
+    // exit 3 (ran but did not reach its goal): nothing written, the last checkpoint (if any) kept
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+    process.stderr.write(`embedscape: ${e.message}; nothing written to ${f.out}\n`);
+    if (f.json) printJson({ out: null, diverged: true, steps: e.step, loss: String(e.loss), history: [] });
+    process.exitCode = 3;
+    return;
   } finally {
     bar.stop();
   }
@@ -177,6 +186,11 @@ async function runTrain(f: TrainFlags, cmd: Command): Promise<void> {
   }
   const final = result.history[result.history.length - 1];
   const summary = { out: f.out, steps: result.state.step, loss: final.loss, gradNorm: final.gradNorm, optimizer: result.state.optimizer };
-  if (f.json) printJson({ ...summary, history: result.history });
+  const diverged = result.history.length > 0 && trainDiverged(result.history[0].loss, final.loss);
+  if (diverged) {
+    process.stderr.write(`embedscape: training diverged: loss ${result.history[0].loss.toExponential(3)} → ${final.loss.toExponential(3)} (more than 1e3 × its start); lower the learning rate\n`);
+    process.exitCode = 3;
+  }
+  if (f.json) printJson({ ...summary, diverged, history: result.history });
   else process.stdout.write(`trained ${result.state.step} steps (${summary.optimizer}): loss ${final.loss.toExponential(6)}, ‖∇R‖ ${final.gradNorm.toExponential(3)} → ${f.out}\n`);
 }

@@ -118,7 +118,7 @@ export function mnistPruneExperiment(opts: MnistPruneOptions = {}): MnistPruneRe
     finalRelativeDecrease: (ref.loss - last.loss) / last.loss,
     widthBefore: r.widthBefore, widthAfter: r.widthAfter, lowAmplitudeDropped: r.layers[0].lowAmplitudeDropped,
     lossAfterMerge: r.lossAfterMerge, outputMaxDiff: r.outputMaxDiff, outputMaxDiffHeldOut: r.outputMaxDiffHeldOut,
-    agreementHeldOut: r.agreementHeldOut, agreementTrain: r.agreementTrain, agreementMatrix: r.agreementMatrix,
+    agreementHeldOut: r.agreementHeldOut, agreementTrain: r.agreementTrain ?? NaN, agreementMatrix: r.agreementMatrix,
     heldOutAccuracyWide: accW, heldOutAccuracyPruned: accP,
     retrainHistory: rh, agreementHeldOutAfterRetrain: agreeRetrained,
     seconds: { train: trainSec, prune: pruneSec, retrain: retrainSec }, engine: trainOracle.name, wide, pruned: r.net,

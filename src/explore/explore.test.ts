@@ -1,0 +1,106 @@
+import assert from "node:assert/strict";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { inflateSync } from "node:zlib";
+import { after, before, test } from "node:test";
+import { chromium, type Browser, type Page } from "playwright-core";
+import { grid1d } from "../data/synthetic.js";
+import { initNet, makeArch } from "../nn/arch.js";
+import { refineCritical } from "../optim/refine.js";
+import { train } from "../optim/train.js";
+import { findChromium } from "../report/browser.js";
+import { getBackend, setBackend, useBackend } from "../linalg/backend.js";
+import { serveExplorer } from "./serve.js";
+
+// A real browser (Debian's Chromium through playwright-core; no browser download). CI installs chromium.
+const exe = findChromium();
+const skip = exe ? false : "no chromium on this machine (CI installs it)";
+let browser: Browser, url: string, close: () => Promise<void>;
+
+before(async () => {
+  if (skip) return;
+  ({ url, close } = await serveExplorer(0));
+  browser = await chromium.launch({ executablePath: exe!, args: ["--no-sandbox", "--disable-gpu"] });
+});
+after(async () => { if (!skip) { await browser.close(); await close(); } });
+
+async function open(hash: string): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1300, height: 1000 } });
+  page.setDefaultTimeout(120_000); // CI machines are small and shared: wait for results, never race them
+  const errors: string[] = [];
+  page.on("pageerror", (e) => errors.push(String(e)));
+  page.on("console", (m) => { if (m.type() === "error") errors.push(m.text()); });
+  await page.goto(url + hash);
+  await page.waitForFunction(() => document.querySelector('[data-testid="status"]')?.textContent?.startsWith("done") || document.querySelector('[data-testid="status"]')?.textContent?.startsWith("error"), null, { timeout: 120_000 });
+  const st = await page.textContent('[data-testid="status"]');
+  assert.equal(st, "done", `status: ${st}; page errors: ${errors.join("; ")}`);
+  assert.deepEqual(errors, []);
+  return page;
+}
+const text = async (page: Page, id: string): Promise<string> => (await page.textContent(`[data-testid="${id}"]`)) ?? "";
+
+test("a link with run=train,refine shows the library's certificate for the same settings, bit for bit", { skip }, async () => {
+  const page = await open("#data=cos2x&arch=1-2-1&act=tanh&loss=mse&seed=1&opt=adam&lr=0.01&steps=2000&run=train,refine");
+  // the page runs the pure-TypeScript backend: compute the library's answer on the same backend
+  const before = getBackend();
+  useBackend("pure");
+  const data = grid1d("cos2x", 9);
+  const trained = train(initNet(makeArch([1, 2, 1], "tanh", "mse"), { seed: 1 }), data, { optimizer: "adam", lr: 0.01, steps: 2000 });
+  const c = refineCritical(trained.net, data, { tol: 1e-12 });
+  setBackend(before);
+  const dbg = await page.evaluate(() => [document.getElementById("status")?.textContent, document.getElementById("loss")?.textContent, document.getElementById("step")?.textContent, location.hash]);
+  assert.equal(await text(page, "loss"), String(c.loss), JSON.stringify(dbg));
+  assert.equal(await text(page, "grad-norm"), String(c.gradNorm));
+  assert.equal(await text(page, "inertia"), `(${c.inertia.neg}, ${c.inertia.zero}, ${c.inertia.pos})`);
+  assert.ok(c.gradNorm <= 1e-12 && c.converged);
+  // the hash still describes what is on screen
+  assert.match(page.url(), /run=train,refine/);
+  // the α slider: the output stays put while the inertia changes as SPEC §2.9 predicts
+  for (const alpha of ["0.5", "1.5", "-0.4"]) {
+    await page.$eval("#alpha", (el, v) => { (el as HTMLInputElement).value = v; el.dispatchEvent(new Event("input", { bubbles: true })); }, alpha);
+    await page.waitForFunction((a) => document.getElementById("alpha-value")?.textContent === Number(a).toFixed(2) && document.querySelector('[data-testid="status"]')?.textContent === "done", alpha);
+    await page.waitForFunction(() => document.querySelector('[data-testid="max-output-change"]')?.textContent !== "—");
+    const d = Number(await text(page, "max-output-change"));
+    assert.ok(d <= 1e-12, `α = ${alpha}: max |Δf| ${d}`);
+    const wide = await text(page, "wide-inertia"), pred = await text(page, "predicted-inertia");
+    assert.equal(wide, pred, `α = ${alpha}`);
+    assert.equal(wide, "(1, 1, 8)"); // SPEC §8.2: the local minimum becomes a strict saddle for every α ∉ {0, 1}
+  }
+  await page.close();
+});
+
+test("a CSV upload replaces the data and the net's widths follow it; a bad link is refused with a reason", { skip }, async () => {
+  const page = await open("");
+  const dir = mkdtempSync(join(tmpdir(), "embedscape-explore-"));
+  const csv = join(dir, "two.csv");
+  writeFileSync(csv, "x1,x2,y1\n0,0,1\n1,0,0\n0,1,0\n1,1,1\n0.5,0.5,0.5\n");
+  await page.setInputFiles("#csv", csv);
+  await page.waitForFunction(() => document.getElementById("widths")?.textContent === "2-2-1" && document.querySelector('[data-testid="status"]')?.textContent === "done");
+  await page.click("#train");
+  await page.waitForFunction(() => document.querySelector('[data-testid="status"]')?.textContent === "done" && document.getElementById("step")?.textContent === "2000");
+  await page.close();
+  const bad = await browser.newPage();
+  bad.setDefaultTimeout(120_000);
+  await bad.goto(url + "#data=nope");
+  await bad.waitForFunction(() => document.querySelector('[data-testid="status"]')?.textContent?.includes("bad link"));
+  await bad.close();
+});
+
+test("a screenshot of a trained page is not blank", { skip }, async () => {
+  const page = await open("#data=sin3x&arch=1-8-1&act=tanh&seed=2&steps=500&run=train,refine");
+  const png = await page.screenshot({ fullPage: true });
+  // decode the PNG's image data: a blank page would be one colour
+  let off = 8;
+  const idat: Buffer[] = [];
+  while (off < png.length) {
+    const len = png.readUInt32BE(off), type = png.toString("ascii", off + 4, off + 8);
+    if (type === "IDAT") idat.push(png.subarray(off + 8, off + 8 + len));
+    off += 12 + len;
+  }
+  const raw = inflateSync(Buffer.concat(idat));
+  const distinct = new Set<number>();
+  for (let i = 0; i < raw.length; i += 97) distinct.add(raw[i]);
+  assert.ok(distinct.size > 20, `${distinct.size} distinct byte values in the screenshot`);
+  await page.close();
+});
