@@ -135,7 +135,7 @@ describe("issue 12 CLI regressions", () => {
     assert.deepEqual(JSON.parse(readFileSync(join(dir, "res.json"), "utf8")).theta, JSON.parse(readFileSync(join(dir, "ref.json"), "utf8")).theta);
     // --override accepts a change
     writeFileSync(ckPath, ck);
-    const over = resume(["--lr", "0.1", "--override"]);
+    const over = resume(["--lr", "0.02", "--override"]);
     assert.equal(over.code, 0, over.err);
     // the checkpoint is validated by schema: bad training state is refused in one line
     const tamper = (f: (meta: { train: Record<string, unknown> }) => void): string => { const j = JSON.parse(ck); f(j.meta); return JSON.stringify(j); };
