@@ -1,6 +1,12 @@
 import os from "node:os";
 import { Piscina } from "piscina";
 import { runCell, type CellResult, type CellTask } from "./cells.js";
+import { makeCell } from "../sweep/cell.js";
+import { loadExecutors } from "../sweep/registry.js";
+import type { SweepRunner } from "../sweep/runner.js";
+import type { SweepStore } from "../sweep/store.js";
+import { GoalNotReached } from "../util/errors.js";
+import { decodeCellResult, encodeTask } from "./sweep-executor.js";
 
 /**
  * Runs atlas cells on worker threads (piscina), one cell per task, results delivered as each finishes.
@@ -36,5 +42,38 @@ export function createRunner(jobs = defaultJobs()): CellRunner {
     async close() {
       await pool.destroy();
     },
+  };
+}
+
+/**
+ * Atlas cells through a sweep runner (`atlas run --queue`: BullMQ workers on any machines): each task becomes an
+ * `atlas-cell` sweep cell, results are kept in the sweep's own store (`store`, beside the atlas database) and handed to
+ * `onResult` as they arrive; a task whose result the sweep store already holds (a coordinator that was killed) is
+ * handed over from there without running again.
+ */
+export function createSweepCellRunner(runner: SweepRunner, store: SweepStore, log?: (s: string) => void): CellRunner {
+  return {
+    async run(tasks, onResult) {
+      await loadExecutors();
+      const cells = tasks.map((t) => makeCell("atlas-cell", encodeTask(t)));
+      const byKey = new Map(cells.map((c, i) => [c.key, tasks[i]]));
+      const delivered = new Set<string>();
+      const deliver = (key: string, text: string, seconds: number): void => {
+        if (delivered.has(key)) return;
+        delivered.add(key);
+        const r = decodeCellResult(JSON.parse(text));
+        r.seconds = seconds;
+        onResult(byKey.get(key)!, r);
+      };
+      for (const c of cells) { const r = store.result(c.key); if (r) deliver(c.key, r.result, r.seconds); }
+      const summary = await runner.run(store, cells, { onResult: (c, o) => deliver(c.key, o.result, o.seconds), ...(log ? { log } : {}) });
+      for (const c of cells) { const r = store.result(c.key); if (r) deliver(c.key, r.result, r.seconds); }
+      if (summary.failed > 0) {
+        const reasons = new Map(store.failures().map((f) => [f.key, f.reason]));
+        const first = cells.find((c) => reasons.has(c.key));
+        throw new GoalNotReached(`${summary.failed} atlas cell(s) gave up on the queue (reasons in ${store.path}); first: ${first ? reasons.get(first.key) : "?"}`);
+      }
+    },
+    close: async () => { await runner.close(); store.close(); },
   };
 }

@@ -1,8 +1,8 @@
 import { CommanderError } from "commander";
-import { InputError, quote, safeMessage } from "../util/errors.js";
+import { GoalNotReached, InputError, safeMessage } from "../util/errors.js";
 
 /**
- * Turn any failure into one line on stderr and an exit code: InputError and bad flags → 2,
+ * Turn any failure into one line on stderr and an exit code: InputError and bad flags → 2, GoalNotReached → 3,
  * anything else (a bug) → 1 with the message; EMBEDSCAPE_DEBUG=1 adds the stack.
  */
 export function reportFailure(e: unknown): number {
@@ -14,6 +14,10 @@ export function reportFailure(e: unknown): number {
   if (e instanceof InputError) {
     process.stderr.write(`embedscape: ${e.message}\n`);
     return 2;
+  }
+  if (e instanceof GoalNotReached) {
+    process.stderr.write(`embedscape: ${e.message}\n`);
+    return 3;
   }
   const err = e as Error;
   // a safety net behind the memory estimates (util/memory.ts): V8 refusing an allocation is still one clean line

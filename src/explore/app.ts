@@ -324,7 +324,8 @@ function renderPoints(): void {
 async function start(): Promise<void> {
   bind();
   let parsed: ReturnType<typeof parseHash>;
-  try { parsed = parseHash(location.hash); } catch (e) { status(`bad link: ${(e as Error).message}`); parsed = parseHash(""); }
+  let linkError = "";
+  try { parsed = parseHash(location.hash); } catch (e) { linkError = (e as Error).message; status(`bad link: ${linkError}`); parsed = parseHash(""); }
   settings = parsed.settings;
   writeSettings(settings);
   apply(await call({ type: "configure", settings }));
@@ -341,7 +342,8 @@ async function start(): Promise<void> {
     if ($("status").textContent?.startsWith("error")) { replaying = false; return; }
   }
   replaying = false;
-  status("done");
+  // a refused link stays visible (the page shows the defaults instead)
+  status(linkError ? `bad link: ${linkError.slice(0, 200)}; showing the defaults` : "done");
 }
 
 void start();

@@ -12,10 +12,18 @@
  * of exp keeps small |x| relatively accurate (1 − 2/(e^{2x}+1) would cancel). No branch but the
  * sign: the clamp at 22 (tanh(22) rounds to 1) is a Math.min.
  */
+import { powi } from "../util/fdmath.js";
+
 const NT = 2048;
 const T = new Float64Array(NT);
 const TM1 = new Float64Array(NT);
-for (let j = 0; j < NT; j++) { T[j] = 2 ** (j / 32); TM1[j] = Math.expm1((j * Math.LN2) / 32); }
+// 2^(m/32), m = 0..31, correctly rounded (literals, so the table does not depend on the engine's pow, which
+// differs between JavaScript engines); 2^(j/32) = 2^⌊j/32⌋·2^((j mod 32)/32) is then exact scaling.
+const FRAC = [1, 1.0218971486541166, 1.0442737824274138, 1.0671404006768237, 1.0905077326652577, 1.1143867425958924, 1.1387886347566916, 1.1637248587775775,
+  1.189207115002721, 1.215247359980469, 1.241857812073484, 1.2690509571917332, 1.2968395546510096, 1.3252366431597413, 1.3542555469368927, 1.3839098819638318,
+  1.4142135623730951, 1.4451808069770467, 1.4768261459394993, 1.5091644275934228, 1.542210825407941, 1.5759808451078865, 1.6104903319492543, 1.6457554781539647,
+  1.6817928305074292, 1.718619298122478, 1.7562521603732995, 1.7947090750031072, 1.8340080864093424, 1.8741676341103, 1.9152065613971474, 1.9571441241754002];
+for (let j = 0; j < NT; j++) { T[j] = FRAC[j % 32] * powi(2, Math.floor(j / 32)); TM1[j] = Math.expm1((j * Math.LN2) / 32); }
 const INV = 32 / Math.LN2;
 const LN2HI = 6.93147180369123816490e-01 / 32; // fdlibm's ln2_hi (33 significant bits): k·LN2HI is exact
 const LN2LO = 1.90821492927058770002e-10 / 32;

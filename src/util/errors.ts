@@ -96,3 +96,14 @@ export function requireFinite(a: ArrayLike<number>, what: string): void {
     if (!Number.isFinite(a[i])) throw new InputError(`${what} contains a non-finite value (${a[i]}) at index ${i}`);
   }
 }
+
+/**
+ * The work ran but did not reach its goal (e.g. some cells of a sweep gave up): the CLI prints
+ * `embedscape: <message>` and exits with code 3.
+ */
+export class GoalNotReached extends Error {
+  constructor(message: string) {
+    super(safeMessage(message));
+    this.name = "GoalNotReached";
+  }
+}

@@ -45,6 +45,11 @@ export function register(program: Command): void {
     .option("--out <file>", "atlas database (SQLite)", "atlas.sqlite")
     .option("--resume", "continue an existing atlas: finished runs are not redone")
     .option("--jobs <n>", "worker threads (default: all cores)")
+    .option("--queue <url>", "compute the cells on a BullMQ queue at redis://HOST:PORT (rediss:// for TLS) served by `embedscape worker`s; results also kept in <out>.sweep/")
+    .option("--queue-name <name>", "queue name (the workers' --queue-name)", "embedscape")
+    .option("--queue-password-file <file>", "file whose first line is the Redis password")
+    .option("--queue-ca-file <file>", "PEM CA certificates for rediss://")
+    .option("--attempts <n>", "runs of a failing cell on the queue before it is given up", "3")
     .option("--verbose", "print every finished run's key on stderr")
     .option("--json", "print the summary as JSON")
     .action(async (f: Record<string, string | boolean | undefined>) => {
@@ -70,14 +75,28 @@ export function register(program: Command): void {
       const jobs = f.jobs === undefined ? defaultJobs() : num("--jobs", f.jobs as string, { int: true, min: 1 });
       const { atlasProgress } = await import("../progress.js");
       const bar = atlasProgress();
-      const summary = await runAtlas(settings, data, out, {
-        resume: f.resume === true, jobs,
+      let runner: import("../../atlas/pool.js").CellRunner | undefined;
+      if (typeof f.queue === "string") {
+        const { checkSweepFlags, runnerFromFlags } = await import("../../experiments/sweep-options.js");
+        const { createSweepCellRunner } = await import("../../atlas/pool.js");
+        const { SweepStore } = await import("../../sweep/store.js");
+        const q = { queue: f.queue, queueName: f.queueName as string, queuePasswordFile: f.queuePasswordFile as string | undefined, queueCaFile: f.queueCaFile as string | undefined, attempts: num("--attempts", f.attempts as string, { int: true, min: 1 }) };
+        await checkSweepFlags(q);
+        runner = createSweepCellRunner(await runnerFromFlags(q), new SweepStore(`${out}.sweep`));
+      }
+      let summary;
+      try {
+        summary = await runAtlas(settings, data, out, {
+        resume: f.resume === true, jobs, ...(runner ? { runner } : {}),
         onProgress: (p) => {
           bar.update(p);
           if (f.verbose && p.lastKey) process.stderr.write(`finished ${p.lastKey}\n`);
         },
-      });
-      bar.stop();
+        });
+      } finally {
+        bar.stop();
+        await runner?.close();
+      }
       if (f.json) printJson({ out, jobs, ...summary });
       else {
         process.stdout.write(`${summary.runs} runs (${summary.skipped} already finished), ${summary.sets} sets with ${jobs} job(s)\n`);

@@ -23,4 +23,6 @@ export const commandModules: Array<() => Promise<{ register(program: Command): v
   () => import("./slice.js"),
   () => import("./explore.js"),
   () => import("./doctor.js"),
+  () => import("./worker.js"),
+  () => import("./sweep.js"),
 ];

@@ -171,3 +171,47 @@ export async function mnistPruneReport(r: MnistPruneResult): Promise<string> {
     { title: "Prediction agreement", html: figure(await agreementHeatmap(r.agreementMatrix, "held-out digits: wide class vs pruned class"), "Counts of held-out digits by the wide net's and the merged net's argmax class (off-diagonal = disagreement).") },
   ]);
 }
+
+/**
+ * The deterministic numbers of an E6 run, as one sweep cell returns them (no timings, no nets): widths, losses,
+ * agreements, accuracies, the loss at the end of training and retraining. The engine (dense Evaluator on OpenBLAS vs
+ * sparse pure-TS oracle) is recorded beside the result by the sweep, since the last bits depend on it.
+ */
+export function mnistPruneCellResult(r: MnistPruneResult): Record<string, number | null> {
+  return {
+    widthBefore: r.widthBefore, widthAfter: r.widthAfter, lowAmplitudeDropped: r.lowAmplitudeDropped,
+    wideLoss: r.wideLoss, wideGradNorm: r.wideGradNorm, finalRelativeDecrease: r.finalRelativeDecrease,
+    lossAfterMerge: r.lossAfterMerge, outputMaxDiff: r.outputMaxDiff, outputMaxDiffHeldOut: r.outputMaxDiffHeldOut,
+    agreementHeldOut: r.agreementHeldOut, agreementTrain: r.agreementTrain,
+    heldOutAccuracyWide: r.heldOutAccuracyWide, heldOutAccuracyPruned: r.heldOutAccuracyPruned,
+    retrainFinalLoss: r.retrainHistory[r.retrainHistory.length - 1]?.loss ?? null,
+    agreementHeldOutAfterRetrain: r.agreementHeldOutAfterRetrain,
+  };
+}
+
+/** The E6 numbers of several seeds (the sweep `mnist-prune` cells) with the median and spread of the width after. */
+export interface MnistPruneSeedsSummary {
+  options: Record<string, unknown>;
+  seeds: Array<{ seed: number } & Record<string, number | null>>;
+  widthAfter: { n: number; median: number; min: number; max: number; q1: number; q3: number };
+  agreementHeldOut: { n: number; median: number; min: number; max: number; q1: number; q3: number } | null;
+  paperWidthAfter: number;
+}
+
+/** HTML report of E6 over seeds: the width after pruning per seed, its median and spread next to the paper's. */
+export function mnistPruneSeedsReport(r: MnistPruneSeedsSummary): string {
+  const o = r.options, w = r.widthAfter;
+  const pct = (x: number | null | undefined): string => (typeof x === "number" ? `${(100 * x).toFixed(2)} %` : "–");
+  const head: Array<Array<string | number>> = [
+    ["hidden width after pruning: median", w.median, r.paperWidthAfter],
+    ["… quartiles / range", `${w.q1}–${w.q3} / ${w.min}–${w.max}`, "one run"],
+    ["held-out agreement with the wide net: median", pct(r.agreementHeldOut?.median), "≈98.5 %"],
+  ];
+  const rows = r.seeds.map((s) => [s.seed, `${s.widthBefore} → ${s.widthAfter}`, s.lowAmplitudeDropped ?? "–", fmt(s.wideLoss ?? NaN), fmt(s.lossAfterMerge ?? NaN),
+    pct(s.agreementHeldOut), pct(s.heldOutAccuracyWide), pct(s.heldOutAccuracyPruned), fmt(s.retrainFinalLoss ?? NaN), pct(s.agreementHeldOutAfterRetrain)]);
+  const lead = `SPEC §7 E6 over ${r.seeds.length} initialisation seed(s): 784-${esc(String(o.width))}-10 ReLU (MSE on one-hot targets) on the first ${esc(String(o.train))} MNIST digits, ${esc(String(o.optimizer))} lr ${esc(String(o.lr))} for ${esc(String(o.steps))} full-batch steps from N(0, (${esc(String(o.scale))}/√fan_in)²), merged at cosine ≥ ${esc(String(o.threshold))}, ${esc(String(o.retrainSteps))} retraining steps. Each seed is one sweep cell, computed from scratch.`;
+  return page("Pruning MNIST nets over seeds (E6)", lead, [
+    { title: "Width after pruning (measured here vs paper)", html: table(["quantity", "these seeds", "paper"], head) },
+    { title: "Per seed", html: table(["seed", "width", "low-amplitude dropped", "wide loss", "loss after merging", "held-out agreement", "accuracy wide", "accuracy pruned", "retrained loss", "agreement after retraining"], rows) },
+  ]);
+}
