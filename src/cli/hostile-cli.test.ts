@@ -135,8 +135,10 @@ describe("issue 12 CLI regressions", () => {
     assert.deepEqual(JSON.parse(readFileSync(join(dir, "res.json"), "utf8")).theta, JSON.parse(readFileSync(join(dir, "ref.json"), "utf8")).theta);
     // --override accepts a change
     writeFileSync(ckPath, ck);
-    const over = resume(["--lr", "0.02", "--override"]);
-    assert.equal(over.code, 0, over.err);
+    // (the run itself may end in exit 3 by the 1e3×-start-loss divergence rule when the checkpoint is far along)
+    const over = resume(["--lr", "0.011", "--override"]);
+    assert.ok(over.code === 0 || over.code === 3, over.err);
+    assert.doesNotMatch(over.err, /other settings/);
     // the checkpoint is validated by schema: bad training state is refused in one line
     const tamper = (f: (meta: { train: Record<string, unknown> }) => void): string => { const j = JSON.parse(ck); f(j.meta); return JSON.stringify(j); };
     const bad: [string, string, RegExp][] = [
