@@ -8,6 +8,7 @@ import type { Net } from "../nn/arch.js";
 import { checkCompatible } from "../nn/evaluator.js";
 import type { Certificate } from "../optim/refine.js";
 import { InputError } from "../util/errors.js";
+import { denseHessianBytes, evaluatorBytes, requireMemory } from "../util/memory.js";
 
 /**
  * Load the net named by a required flag (`opts` gives the architecture for a bare-θ .npy or a foreign safetensors
@@ -22,12 +23,26 @@ export function netFlag(flag: string, path: string | undefined, opts?: LoadNetOp
   return loadNet(spec.path, { ...spec.opts, ...opts });
 }
 
-/** Load the data named by a required flag and check it against the net's input/output sizes. */
+/**
+ * Load the data named by a required flag and check it against the net's input/output sizes. With a net, the
+ * memory of evaluating it on the data (util/memory.ts evaluatorBytes) is checked as soon as the row count is
+ * known — before a grid is generated or a file's values are converted.
+ */
 export function dataFlag(flag: string, spec: string | undefined, net?: Net): Dataset {
   if (!spec) throw new InputError(`${flag} is required (a .csv/.json file or a data spec such as grid:cos2x:9)`);
-  const data = loadDataset(spec);
-  if (net) checkCompatible(net.arch, data);
+  const widths = net?.arch.widths;
+  const data = loadDataset(spec, widths ? { rowBytes: 8 * 12 * widths.reduce((a, b) => a + b, 0), what: `evaluating ${widths.join("-")} on` } : {});
+  if (net) {
+    requireMemory(evaluatorBytes(net.arch.widths, data.n), `evaluating ${net.arch.widths.join("-")} on ${data.n} samples`);
+    checkCompatible(net.arch, data);
+  }
   return data;
+}
+
+/** Refuse a dense Hessian (P×P and its eigen-decomposition) that does not fit the memory limit, before building it. */
+export function requireHessianMemory(net: Net, what: string, eigenvectors = true): void {
+  const P = net.theta.length;
+  requireMemory(denseHessianBytes(P, eigenvectors), `${what}: the dense Hessian of P = ${P} parameters`);
 }
 
 /** The certificate as the stable JSON contract of `critical` (fields may be added, never renamed). */

@@ -210,6 +210,25 @@ test("native syev (values), ldlInertia and syevSelect work in place yet leave th
   }
 });
 
+test("native: non-finite or impossible matrices give one-line NumericalErrors, never a LAPACK info code or a silent count (issue 12)", { skip }, async () => {
+  const { NumericalError } = await import("../util/errors.js");
+  const { lapackFailure } = await import("./native.js");
+  const bad = new Float64Array([1, 0, 0, NaN]);
+  const one = (re: RegExp) => (e: unknown): boolean => e instanceof NumericalError && re.test(e.message) && !e.message.includes("\n");
+  assert.throws(() => native!.syev(2, bad, new Float64Array(2), null), one(/non-finite entry \(NaN\) at row 2, column 2/));
+  // dsytrf on NaN used to return a meaningless inertia (every pivot neither < 0 nor > 0 → "zero")
+  assert.throws(() => native!.ldlInertia(2, bad, 0), one(/LDLᵀ inertia: .*non-finite/));
+  assert.throws(() => native!.ldlInertia(2, new Float64Array([Infinity, 0, 0, 1]), 0), one(/non-finite entry \(Infinity\)/));
+  assert.throws(() => native!.syev(3, new Float64Array(4), new Float64Array(3), null), one(/holds only 4 entries/));
+  assert.throws(() => native!.syev(50000, new Float64Array(1), new Float64Array(1), null), one(/larger than LAPACK's 32-bit indexing/));
+  assert.match(lapackFailure("eigen-decomposition (LAPACKE_dsyevd)", -1010, 21001).message, /ran out of memory for its workspace on a 21001×21001 matrix/);
+  assert.doesNotMatch(lapackFailure("eigen-decomposition (LAPACKE_dsyevd)", 3, 10).message, /info =/);
+  // a good matrix still works
+  const w = new Float64Array(2);
+  native!.syev(2, new Float64Array([2, 1, 1, 2]), w, null);
+  assert.deepEqual(Array.from(w).map((x) => Math.round(x * 1e12) / 1e12), [1, 3]);
+});
+
 test("native biasAct and maskColSums equal the TypeScript loops bit for bit (threaded sizes too), edge values, bounds checked", { skip }, () => {
   const nb = native!;
   assert.ok(nb.biasAct && nb.maskColSums, "addon built with the fused kernels");

@@ -13,4 +13,5 @@ export { Evaluator, checkCompatible } from "./evaluator.js";
 export { type Oracle, type LayeredOracle, type CachingOracle, isLayered } from "./oracle.js";
 export { TinyEvaluator, trainingOracle } from "./tiny.js";
 export { lossValue, gradient, hvp, hessian, predict } from "./functions.js";
+export { teacherData } from "./teacher.js";
 export { fixtureA, fixtureB, fixtureC, fixtureD, fixtureE } from "./fixtures.js";

@@ -5,6 +5,7 @@ import { InputError } from "../../util/errors.js";
 import { dataFlag, netFlag } from "../common.js";
 import { cosineFlag, num } from "../args.js";
 import { printJson } from "../run.js";
+import { outputOption } from "../output.js";
 
 /** `embedscape condense`: per-neuron orientation/amplitude, similarity groups and low-amplitude neurons (SPEC §7 E3/E6). */
 export function register(program: Command): void {
@@ -16,7 +17,7 @@ export function register(program: Command): void {
     .option("--threshold <cos>", "cosine threshold of a group (leader grouping)", "0.9")
     .option("--low-amplitude <frac>", "neurons with amplitude ≤ frac·max are low-amplitude", "1e-3")
     .option("--similarity", "include the full similarity matrices in the JSON")
-    .option("--report <file>", "write an HTML report (orientation–amplitude scatter, similarity heat map)")
+    .addOption(outputOption("--report <file>", "write an HTML report (orientation–amplitude scatter, similarity heat map)", "html"))
     .option("--json", "print as JSON")
     .action(async (f: { net?: string; data?: string; threshold: string; lowAmplitude: string; similarity?: boolean; report?: string; json?: boolean }) => {
       const net = netFlag("--net", f.net);

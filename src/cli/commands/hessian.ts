@@ -2,7 +2,7 @@ import type { Command } from "commander";
 import { certificate } from "../../optim/refine.js";
 import { hessianInertiaEstimate } from "../../spectrum/hessian.js";
 import type { InertiaEstimate } from "../../spectrum/inertia-estimate.js";
-import { certificateJson, certificateText, dataFlag, netFlag } from "../common.js";
+import { certificateJson, certificateText, dataFlag, netFlag, requireHessianMemory } from "../common.js";
 import { num } from "../args.js";
 import { progress } from "../progress.js";
 import { printJson } from "../run.js";
@@ -35,6 +35,8 @@ export function register(program: Command): void {
     .option("--json", "print JSON")
     .action((f: HessianFlags) => {
       const net = netFlag("--net", f.net);
+      // the dense P×P Hessian is built unless only the matrix-free estimate is asked for
+      if (!f.estimate || f.exact) requireHessianMemory(net, "hessian");
       const data = dataFlag("--data", f.data, net);
       const tolerance = f.zeroTol === undefined ? undefined : num("--zero-tol", f.zeroTol, { min: 0 });
       let est: ReturnType<typeof hessianInertiaEstimate> | undefined;

@@ -9,6 +9,8 @@ import { criticalityStatus } from "../../analysis/criticality.js";
 import { dataFlag, netFlag } from "../common.js";
 import { num, realList } from "../args.js";
 import { printJson } from "../run.js";
+import { evaluatorBytes, paramCountOf, requireMemory } from "../../util/memory.js";
+import { outputOption } from "../output.js";
 
 interface LiftFlags {
   net?: string; data?: string; after?: string; width?: string; margin: string; A?: string; c?: string; pieces?: string;
@@ -36,7 +38,7 @@ export function register(program: Command): void {
     .option("--approximate", "smooth activations (tanh, sigmoid, softplus, gelu): near-identity insertion, APPROXIMATE, errors measured")
     .option("--scale <s>", "scale of the near-identity insertion", "1e-3")
     .option("--inertia", "also compute the Hessian inertia before and after (dense; default when the deep net has ≤ 800 parameters)")
-    .option("--out <file>", "where to write the deeper net")
+    .addOption(outputOption("--out <file>", "where to write the deeper net", "net"))
     .option("--json", "print the result as JSON")
     .action((f: LiftFlags) => {
       const net = netFlag("--net", f.net);
@@ -45,6 +47,9 @@ export function register(program: Command): void {
       if (f.width === undefined) throw new InputError("--width is required (width of the inserted layer)");
       const after = num("--after", f.after, { int: true, min: 0 });
       const width = num("--width", f.width, { int: true, min: 1 });
+      // the deeper net and the evaluators that check it, estimated before anything of that size is allocated
+      const deep = [...net.arch.widths.slice(0, after + 1), width, ...net.arch.widths.slice(after + 1)];
+      requireMemory(2 * evaluatorBytes(deep, data.n) + 8 * 6 * paramCountOf(deep), `lift --width ${width} (net ${deep.join("-")} on ${data.n} samples)`);
       const act = activation(net.arch.activation);
       if (f.approximate || act.affinePieces.length === 0) {
         if (!f.approximate) throw new InputError(`activation ${act.name} has no affine piece, so no exact critical lifting exists; pass --approximate for a near-identity insertion with measured error`);

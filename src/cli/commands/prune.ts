@@ -6,6 +6,7 @@ import { dataFlag, netFlag } from "../common.js";
 import { progress } from "../progress.js";
 import { cosineFlag, num } from "../args.js";
 import { printJson } from "../run.js";
+import { outputOption } from "../output.js";
 
 /** `embedscape prune`: merge condensed neurons (inverse of width embeddings, SPEC §10 item 3) and report the change. */
 export function register(program: Command): void {
@@ -20,7 +21,7 @@ export function register(program: Command): void {
     .option("--polish", "polish to a critical point (refineCritical; small nets only)")
     .option("--retrain <steps>", "Adam steps on the pruned net afterwards", "0")
     .option("--lr <rate>", "retraining learning rate", "1e-3")
-    .option("--out <file>", "where to write the pruned net (.json)")
+    .addOption(outputOption("--out <file>", "where to write the pruned net (.json, .safetensors, .npy)", "net"))
     .option("--json", "print as JSON")
     .action((f: { net?: string; data?: string; threshold: string; lowAmplitude: string; refit: string; polish?: boolean; retrain: string; lr: string; out?: string; json?: boolean }) => {
       const net = netFlag("--net", f.net);
