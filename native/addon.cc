@@ -67,6 +67,20 @@ Napi::Value Gemm(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
+// The LAPACK drivers below run with uplo = 'L' on the column-major view of the row-major
+// symmetric matrix, so they overwrite only one triangle (and the diagonal): the strict other
+// triangle still holds the matrix. RestoreFromUpper copies it back and the saved diagonal in, so
+// callers see `a` unmodified without the n² copy a scratch matrix would cost (the dense Hessian of
+// M = 10,501 parameters is 882 MB). Column-major (r, c) is a[c*n + r]; the kept triangle is r < c.
+void RestoreFromUpper(double* a, long n, const double* diag) {
+  const long B = 64;  // cache blocks for the transpose copy
+  for (long c0 = 0; c0 < n; c0 += B)
+    for (long r0 = c0; r0 < n; r0 += B)
+      for (long c = c0; c < std::min(c0 + B, n); c++)
+        for (long r = std::max(r0, c + 1); r < std::min(r0 + B, n); r++) a[c * n + r] = a[r * n + c];
+  for (long i = 0; i < n; i++) a[i * n + i] = diag[i];
+}
+
 // syev(n, a, w, vectors|null) -> info. a is symmetric n×n (not modified); eigenvalues ascending.
 // The row-major symmetric input read as column-major is the same matrix; LAPACK's column-major
 // eigenvectors then lie contiguously: vector j at vectors[j*n .. j*n+n).
@@ -82,11 +96,15 @@ Napi::Value Syev(const Napi::CallbackInfo& info) {
     Fail(env, "syev: array too short"); return env.Undefined();
   }
   if (n == 0) return Napi::Number::New(env, 0);
-  std::vector<double> tmp;
-  double* work = v;
-  if (!vectors) { tmp.assign(a, a + n * n); work = tmp.data(); }
-  else std::memcpy(v, a, sizeof(double) * n * n);
-  lapack_int r = LAPACKE_dsyevd(LAPACK_COL_MAJOR, vectors ? 'V' : 'N', 'L', (lapack_int)n, work, (lapack_int)n, w);
+  if (!vectors) {  // values only: in place on one triangle, then restored (no n² scratch)
+    std::vector<double> diag(n);
+    for (long i = 0; i < n; i++) diag[i] = a[i * n + i];
+    lapack_int r = LAPACKE_dsyevd(LAPACK_COL_MAJOR, 'N', 'L', (lapack_int)n, a, (lapack_int)n, w);
+    RestoreFromUpper(a, n, diag.data());
+    return Napi::Number::New(env, r);
+  }
+  std::memcpy(v, a, sizeof(double) * n * n);
+  lapack_int r = LAPACKE_dsyevd(LAPACK_COL_MAJOR, 'V', 'L', (lapack_int)n, v, (lapack_int)n, w);
   return Napi::Number::New(env, r);
 }
 
@@ -100,13 +118,15 @@ Napi::Value LdlInertia(const Napi::CallbackInfo& info) {
   if (!GetF64(env, info[1], &a, &la)) return env.Undefined();
   double shift = info[2].As<Napi::Number>().DoubleValue();
   if (n < 0 || la < (size_t)(n * n)) { Fail(env, "ldlInertia: array too short"); return env.Undefined(); }
-  std::vector<double> f(a, a + n * n);
-  for (long i = 0; i < n; i++) f[i * n + i] -= shift;
+  // factor in place on one triangle (a is restored before returning: no n² scratch)
+  std::vector<double> diag(n > 0 ? n : 1);
+  for (long i = 0; i < n; i++) { diag[i] = a[i * n + i]; a[i * n + i] -= shift; }
+  double* f = a;
   std::vector<lapack_int> ipiv(n > 0 ? n : 1);
   long neg = 0, zero = 0, pos = 0;
   if (n > 0) {
-    lapack_int r = LAPACKE_dsytrf(LAPACK_COL_MAJOR, 'L', (lapack_int)n, f.data(), (lapack_int)n, ipiv.data());
-    if (r < 0) { Fail(env, "ldlInertia: dsytrf argument error"); return env.Undefined(); }
+    lapack_int r = LAPACKE_dsytrf(LAPACK_COL_MAJOR, 'L', (lapack_int)n, f, (lapack_int)n, ipiv.data());
+    if (r < 0) { RestoreFromUpper(a, n, diag.data()); Fail(env, "ldlInertia: dsytrf argument error"); return env.Undefined(); }
     // r > 0 means an exactly zero pivot: still a valid factorization for inertia purposes.
     for (long k = 0; k < n;) {
       if (ipiv[k] > 0) {
@@ -125,6 +145,7 @@ Napi::Value LdlInertia(const Napi::CallbackInfo& info) {
         k += 2;
       }
     }
+    RestoreFromUpper(a, n, diag.data());
   }
   Napi::Array out = Napi::Array::New(env, 3);
   out.Set((uint32_t)0, Napi::Number::New(env, (double)neg));
@@ -183,6 +204,30 @@ Napi::Value Tanh(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
+// syevSelect(n, a, il, iu, w, z) -> info: eigenvalues il..iu (0-based, inclusive, ascending) into
+// w[0..iu−il] and their unit eigenvectors contiguously into z (vector j at z[j*n ..]), by the MRRR
+// range driver dsyevr. a is used in place on one triangle and restored.
+Napi::Value SyevSelect(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() != 6) { Fail(env, "syevSelect: 6 arguments expected"); return env.Undefined(); }
+  long n = info[0].As<Napi::Number>().Int64Value();
+  long il = info[2].As<Napi::Number>().Int64Value(), iu = info[3].As<Napi::Number>().Int64Value();
+  double *a, *w, *z; size_t la, lw, lz;
+  if (!GetF64(env, info[1], &a, &la) || !GetF64(env, info[4], &w, &lw) || !GetF64(env, info[5], &z, &lz)) return env.Undefined();
+  if (n < 1 || il < 0 || iu < il || iu >= n) { Fail(env, "syevSelect: bad index range"); return env.Undefined(); }
+  long cnt = iu - il + 1;
+  if (la < (size_t)(n * n) || lw < (size_t)cnt || lz < (size_t)(cnt * n)) { Fail(env, "syevSelect: array too short"); return env.Undefined(); }
+  std::vector<double> diag(n), wall(n);
+  for (long i = 0; i < n; i++) diag[i] = a[i * n + i];
+  std::vector<lapack_int> isuppz(2 * cnt);
+  lapack_int m = 0;
+  lapack_int r = LAPACKE_dsyevr(LAPACK_COL_MAJOR, 'V', 'I', 'L', (lapack_int)n, a, (lapack_int)n, 0.0, 0.0,
+                                (lapack_int)(il + 1), (lapack_int)(iu + 1), 0.0, &m, wall.data(), z, (lapack_int)n, isuppz.data());
+  RestoreFromUpper(a, n, diag.data());
+  for (long j = 0; j < cnt && j < m; j++) w[j] = wall[j];
+  if (r == 0 && m != cnt) r = -1000;
+  return Napi::Number::New(env, r);
+}
 
 // ---- fused elementwise kernels beside the GEMMs, threaded ------------------------------------
 // Split [0, count) into `threads` contiguous parts and run f(begin, end) on each (the caller's
@@ -460,6 +505,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("maskColSums", Napi::Function::New(env, MaskColSums));
   exports.Set("syev", Napi::Function::New(env, Syev));
   exports.Set("ldlInertia", Napi::Function::New(env, LdlInertia));
+  exports.Set("syevSelect", Napi::Function::New(env, SyevSelect));
   exports.Set("setThreads", Napi::Function::New(env, SetThreads));
   exports.Set("info", Napi::Function::New(env, Info));
   return exports;

@@ -1,7 +1,7 @@
 import type { Dataset } from "../data/dataset.js";
 import { activation } from "../nn/activations.js";
 import { layerViews, type Net } from "../nn/arch.js";
-import { checkCompatible } from "../nn/evaluator.js";
+import { checkCompatible, Evaluator } from "../nn/evaluator.js";
 import { loss as lossByName } from "../nn/losses.js";
 import { InputError } from "../util/errors.js";
 
@@ -17,39 +17,21 @@ export interface SampleQuantities {
   delta: Float64Array[];
 }
 
-/** Forward and backward pass keeping every per-sample h, f and δ (small nets; analysis only). */
+/**
+ * Every per-sample h, f and δ at θ, copied out of the one forward/backward pass (`Evaluator` as a layered
+ * oracle, nn/oracle.ts); h[L] = f[L] (the affine output layer), delta[0] is zero (unused).
+ */
 export function sampleQuantities(net: Net, data: Dataset): SampleQuantities {
   checkCompatible(net.arch, data);
   const widths = [...net.arch.widths], L = widths.length - 1, n = data.n;
-  const act = activation(net.arch.activation), lossFn = lossByName(net.arch.loss);
-  const views = layerViews(widths, net.theta);
+  const ev = new Evaluator(net.arch, data);
   const h: Float64Array[] = [new Float64Array(0)], f: Float64Array[] = [data.x];
+  const delta: Float64Array[] = [new Float64Array(n * widths[0])];
   for (let l = 1; l <= L; l++) {
-    const { W, b, rows, cols } = views[l - 1];
-    const H = new Float64Array(n * rows), F = new Float64Array(n * rows), prev = f[l - 1];
-    for (let i = 0; i < n; i++) {
-      for (let j = 0; j < rows; j++) {
-        let s = b[j];
-        for (let k = 0; k < cols; k++) s += W[j * cols + k] * prev[i * cols + k];
-        H[i * rows + j] = s;
-        F[i * rows + j] = l === L ? s : act.f(s);
-      }
-    }
-    h.push(H); f.push(F);
+    f.push(Float64Array.from(ev.features(net.theta, l)));
+    h.push(l === L ? f[l] : Float64Array.from(ev.preActivations(net.theta, l)));
   }
-  const delta: Float64Array[] = widths.map((m) => new Float64Array(n * m));
-  for (let i = 0; i < n; i++) lossFn.grad(f[L], i * widths[L], data.y, i * widths[L], widths[L], delta[L], i * widths[L]);
-  for (let l = L - 1; l >= 1; l--) {
-    const { W, rows, cols } = views[l]; // layer l+1: rows = m_{l+1}, cols = m_l
-    const D = delta[l], Dn = delta[l + 1], H = h[l];
-    for (let i = 0; i < n; i++) {
-      for (let s = 0; s < cols; s++) {
-        let z = 0;
-        for (let r = 0; r < rows; r++) z += W[r * cols + s] * Dn[i * rows + r];
-        D[i * cols + s] = z * act.d1(H[i * cols + s]);
-      }
-    }
-  }
+  for (let l = 1; l <= L; l++) delta.push(Float64Array.from(ev.errors(net.theta, l)));
   return { n, widths, h, f, delta };
 }
 

@@ -3,10 +3,11 @@ import type { Dataset } from "../data/dataset.js";
 import { applyEmbedding } from "../embed/apply.js";
 import { criticalSummary } from "../embed/checks.js";
 import { embeddingToJson, nullEmbedding, oneStepEmbedding, type Embedding } from "../embed/embedding.js";
-import { eigenSystem, eigenvalues, type Inertia } from "../linalg/inertia.js";
+import { eigenvalues, type Inertia } from "../linalg/inertia.js";
+import { Evaluator } from "../nn/evaluator.js";
+import { pointCertificate } from "../optim/certificate.js";
 import { activation } from "../nn/activations.js";
 import type { Net } from "../nn/arch.js";
-import { hessian } from "../nn/functions.js";
 import { kAlpha, nullIncrement, projectedC, splitIncrement } from "./predict.js";
 import { neuronMatrices, sampleQuantities } from "./quantities.js";
 import { requireDenseHessian } from "./embedding-check.js";
@@ -154,16 +155,15 @@ function verifyWitness(
   w: Pick<Witness, "kind" | "layer" | "neuron" | "alpha" | "reason" | "predicted">,
 ): Witness {
   const wide = e ? applyEmbedding(net, e) : net;
-  const s = criticalSummary(wide, data);
-  const P = wide.theta.length;
-  const { values, vectors } = eigenSystem(hessian(wide, data), P);
-  const measured = { neg: s.inertia.neg, zero: s.inertia.zero, pos: s.inertia.pos };
+  // one evaluator, one Hessian: inertia by LDLᵀ counts, the lowest eigenpair by the range driver
+  const c = pointCertificate(new Evaluator(wide.arch, data), wide.theta, { lowest: 1 });
+  const measured = { neg: c.inertia.neg, zero: c.inertia.zero, pos: c.inertia.pos };
   return {
     ...w,
     embedding: e ? embeddingToJson(e) : null,
     measured,
     verified: measured.neg > 0,
-    direction: Array.from(vectors.subarray(0, P)),
-    eigenvalue: values[0],
+    direction: Array.from(c.lowest!.vectors),
+    eigenvalue: c.lowest!.values[0],
   };
 }

@@ -20,7 +20,8 @@ export interface NumOptions {
 /** Parse a number flag or argument, rejecting non-numbers, fractions (for `int`) and out-of-range values with one line. */
 export function num(flag: string, value: string | undefined, opts: NumOptions = {}): number {
   const s = (value ?? "").trim();
-  const v = Number(s);
+  // decimal notation only: Number() would also read "0x10", "0b11", "0o7" and "" (as 16, 3, 7, 0)
+  const v = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(s) ? Number(s) : NaN;
   const what = opts.int ? "a whole number" : "a number";
   if (s === "" || !Number.isFinite(v)) throw new InputError(`${flag} needs ${what}, got "${value ?? ""}"`);
   if (opts.int && !Number.isInteger(v)) throw new InputError(`${flag} needs a whole number, got "${value}"`);

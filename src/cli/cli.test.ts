@@ -116,7 +116,11 @@ test("CLI: Ctrl-C saves a checkpoint; --resume finishes to the same net as an un
   const a = JSON.parse(readFileSync(join(dir, "full.json"), "utf8")).theta;
   const b = JSON.parse(readFileSync(join(dir, "cut.json"), "utf8")).theta;
   assert.deepEqual(b, a);
-  assertBadInput(cli(...args, "--out", "never.json", "--resume"), /no checkpoint/);
+  // --resume before any checkpoint exists (a job killed before its first one) starts from step 0, saying so
+  const fresh = cli("train", "--arch", "1-5-1", "--data", "grid:cos2x:50", "--steps", "10", "--out", "never.json", "--resume");
+  assert.equal(fresh.code, 0, fresh.err);
+  assert.match(fresh.err, /no checkpoint at never\.json\.checkpoint\.json yet; starting from step 0/);
+  assert.ok(existsSync(join(dir, "never.json")));
 });
 
 test("demo: runs end to end and writes a report that renders in headless Chromium", { skip: findChromium() ? false : "chromium not installed" }, () => {

@@ -8,6 +8,7 @@ import type { Net } from "../nn/arch.js";
 import { checkCompatible } from "../nn/evaluator.js";
 import type { Certificate } from "../optim/refine.js";
 import { InputError } from "../util/errors.js";
+import { denseHessianBytes, evaluatorBytes, requireMemory } from "../util/memory.js";
 
 /**
  * Load the net named by a required flag (`opts` gives the architecture for a bare-θ .npy or a foreign safetensors
@@ -22,12 +23,26 @@ export function netFlag(flag: string, path: string | undefined, opts?: LoadNetOp
   return loadNet(spec.path, { ...spec.opts, ...opts });
 }
 
-/** Load the data named by a required flag and check it against the net's input/output sizes. */
+/**
+ * Load the data named by a required flag and check it against the net's input/output sizes. With a net, the
+ * memory of evaluating it on the data (util/memory.ts evaluatorBytes) is checked as soon as the row count is
+ * known — before a grid is generated or a file's values are converted.
+ */
 export function dataFlag(flag: string, spec: string | undefined, net?: Net): Dataset {
   if (!spec) throw new InputError(`${flag} is required (a .csv/.json file or a data spec such as grid:cos2x:9)`);
-  const data = loadDataset(spec);
-  if (net) checkCompatible(net.arch, data);
+  const widths = net?.arch.widths;
+  const data = loadDataset(spec, widths ? { rowBytes: 8 * 12 * widths.reduce((a, b) => a + b, 0), what: `evaluating ${widths.join("-")} on` } : {});
+  if (net) {
+    requireMemory(evaluatorBytes(net.arch.widths, data.n), `evaluating ${net.arch.widths.join("-")} on ${data.n} samples`);
+    checkCompatible(net.arch, data);
+  }
   return data;
+}
+
+/** Refuse a dense Hessian (P×P and its eigen-decomposition) that does not fit the memory limit, before building it. */
+export function requireHessianMemory(net: Net, what: string, eigenvectors = true): void {
+  const P = net.theta.length;
+  requireMemory(denseHessianBytes(P, eigenvectors), `${what}: the dense Hessian of P = ${P} parameters`);
 }
 
 /** The certificate as the stable JSON contract of `critical` (fields may be added, never renamed). */
@@ -43,6 +58,8 @@ export function certificateJson(c: Certificate, withEigenvalues = false): Record
     converged: c.converged,
     reason: c.reason,
     parameters: c.net.theta.length,
+    inertiaMethod: c.inertia.method ?? "eigenvalues",
+    hessianNorm: c.inertia.norm,
     strategy: c.strategy,
     distance: c.distance,
     relativeGradient: c.relativeGradient,
@@ -70,7 +87,9 @@ export function certificateText(c: Certificate): string {
     `‖∇R‖₂       ${c.gradNorm.toExponential(3)}${c.converged ? "  (converged)" : c.iterations ? `  (not converged: ${c.reason})` : ""}`,
     `inertia     (n₋, n₀, n₊) = (${c.inertia.neg}, ${c.inertia.zero}, ${c.inertia.pos})  over P = ${c.net.theta.length} parameters`,
     `zero tol τ  ${c.inertia.tolerance.toExponential(3)}`,
-    `gap         largest |λ| counted zero: ${g.largestZero === null ? "none" : g.largestZero.toExponential(3)}; smallest non-zero: ${g.smallestNonzero === null ? "none" : g.smallestNonzero.toExponential(3)}${c.strategy !== undefined && !c.converged ? " (no certified critical point: this inertia describes a non-critical θ)" : c.inertia.clear ? " (clear-cut)" : " (NOT clear-cut: the count depends on τ)"}`,
+    g.kind === "bounds"
+      ? `gap         (LDLᵀ counts) largest |λ| counted zero ≤ ${g.largestZero === null ? "none" : g.largestZero.toExponential(3)}; smallest non-zero ≥ ${g.smallestNonzero === null ? "none" : g.smallestNonzero.toExponential(3)}${c.inertia.clear ? " (clear-cut)" : " (NOT proved clear-cut: some |λ| lies in (τ, 1000τ]; --eigenvalues gives the exact gap)"}`
+      : `gap         largest |λ| counted zero: ${g.largestZero === null ? "none" : g.largestZero.toExponential(3)}; smallest non-zero: ${g.smallestNonzero === null ? "none" : g.smallestNonzero.toExponential(3)}${c.strategy !== undefined && !c.converged ? " (no certified critical point: this inertia describes a non-critical θ)" : c.inertia.clear ? " (clear-cut)" : " (NOT clear-cut: the count depends on τ)"}`,
     `iterations  ${c.iterations}${c.strategy && c.strategy !== "none" ? `  (via ${c.strategy}${c.reduction ? ` through the narrow ${c.reduction.narrow.join("-")} net` : ""}${c.descentSteps ? `, ${c.descentSteps} descent steps` : ""})` : ""}`,
     ...(c.converged || !c.evidence ? [] : [verdictText(c)]),
   ].join("\n");

@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 import { Command } from "commander";
 import { commandModules } from "./commands/index.js";
+import { checkOutputs } from "./output.js";
 import { reportFailure } from "./run.js";
+import { setMemoryLimit } from "../util/memory.js";
 
 /** The `embedscape` command line: builds the commander program from the command modules and runs it. */
 export async function main(argv: string[]): Promise<number> {
@@ -10,7 +12,13 @@ export async function main(argv: string[]): Promise<number> {
     .version("0.1.0")
     .exitOverride()
     .configureOutput({ writeErr: () => {} }) // errors are printed once, by reportFailure
-    .showHelpAfterError(false);
+    .showHelpAfterError(false)
+    .option("--max-memory <size>", "refuse requests estimated to need more memory (e.g. 8G, 512M, 40%; default 50% of physical memory, or EMBEDSCAPE_MAX_MEMORY)")
+    // before every command's action: the memory limit, then every output path (checked before any work)
+    .hook("preAction", (_program, action) => {
+      setMemoryLimit(program.opts().maxMemory as string | undefined);
+      checkOutputs(action);
+    });
   try {
     for (const load of commandModules) (await load()).register(program);
     program.commands.forEach((c) => c.exitOverride().configureOutput({ writeErr: () => {} }));

@@ -30,6 +30,7 @@ export function makeDataset(
 
 function flatten(a: ArrayLike<number> | ArrayLike<ArrayLike<number>>, what: string, shape?: { n: number; cols: number }): { n: number; cols: number; data: Float64Array } {
   if (shape) {
+    if (!(a instanceof Float64Array)) for (let i = 0; i < a.length; i++) if (typeof a[i] !== "number") throw new InputError(`${what}[${i}] is not a number`);
     if (a.length !== shape.n * shape.cols) throw new InputError(`${what} has ${a.length} numbers, expected ${shape.n}×${shape.cols}`);
     const data = Float64Array.from(a as ArrayLike<number>);
     checkFinite(data, what, shape.cols);
@@ -39,7 +40,8 @@ function flatten(a: ArrayLike<number> | ArrayLike<ArrayLike<number>>, what: stri
   if (n === 0) return { n: 0, cols: 0, data: new Float64Array(0) };
   const first = a[0];
   if (typeof first === "number") {
-    // a column vector given as a flat list
+    // a column vector given as a flat list: every entry must be a number (Float64Array.from would read [] as 0, [7] as 7)
+    for (let i = 0; i < n; i++) if (typeof a[i] !== "number") throw new InputError(`${what}[${i}] is a list but ${what}[0] is a number (give all rows as numbers or all as lists)`);
     const data = Float64Array.from(a as ArrayLike<number>);
     checkFinite(data, what, 1);
     return { n, cols: 1, data };

@@ -1,6 +1,7 @@
-import { gunzipSync } from "node:zlib";
-import { readFileSync } from "node:fs";
+import { constants, gunzipSync } from "node:zlib";
 import { InputError } from "../util/errors.js";
+import { readBytes } from "../util/files.js";
+import { memoryLimit, requireMemory } from "../util/memory.js";
 import { makeDataset, type Dataset } from "./dataset.js";
 
 /** An IDX array (MNIST format): dims and the values in C order (u8 files stay a Uint8Array view, others float64). */
@@ -14,19 +15,8 @@ const DTYPES: Record<number, { name: string; size: number }> = {
 /** Largest decompressed IDX file accepted (FashionMNIST train images are 47 MB). */
 export const MAX_IDX_BYTES = 1 << 30;
 
-/**
- * Read an IDX file (big-endian; magic 0x0000, dtype byte, number of dims, dims as u32), gzipped (detected by the
- * 0x1f 0x8b prefix) or raw. Validates the magic, dtype byte, dims and that the data size matches exactly.
- */
-export function readIdx(bytes: Uint8Array, name = "idx"): IdxArray {
-  const fail = (msg: string): never => { throw new InputError(`${name}: ${msg}`); };
-  if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) {
-    try {
-      bytes = gunzipSync(bytes, { maxOutputLength: MAX_IDX_BYTES });
-    } catch (e) {
-      return fail(`corrupt gzip data (${(e as Error).message.split("\n")[0]})`);
-    }
-  }
+/** The header of an IDX file: element type and dims; `bytes` = header + data size the header promises. */
+function idxHeader(bytes: Uint8Array, fail: (msg: string) => never): { t: { name: string; size: number }; dims: number[]; hdr: number; bytes: number } {
   if (bytes.length < 4) fail(`file too short for an IDX header (${bytes.length} bytes)`);
   if (bytes[0] !== 0 || bytes[1] !== 0) fail("not an IDX file (magic must start with two zero bytes)");
   const t = DTYPES[bytes[2]] ?? fail(`unknown IDX dtype byte 0x${bytes[2].toString(16).padStart(2, "0")}`);
@@ -37,11 +27,47 @@ export function readIdx(bytes: Uint8Array, name = "idx"): IdxArray {
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const dims: number[] = [];
   for (let i = 0; i < nd; i++) dims.push(dv.getUint32(4 + 4 * i, false));
+  return { t, dims, hdr, bytes: hdr + dims.reduce((a, b) => a * b, 1) * t.size };
+}
+
+/**
+ * Read an IDX file (big-endian; magic 0x0000, dtype byte, number of dims, dims as u32), gzipped (detected by the
+ * 0x1f 0x8b prefix) or raw. Validates the magic, dtype byte, dims and that the data size matches exactly. The
+ * header is read first (for gzip: from a partial inflate of the first bytes), and the memory the header asks
+ * for is checked against the limit (util/memory.ts) before anything of that size is decompressed or allocated.
+ */
+export function readIdx(bytes: Uint8Array, name = "idx"): IdxArray {
+  const fail = (msg: string): never => { throw new InputError(`${name}: ${msg}`); };
+  if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) {
+    let head: Uint8Array;
+    try {
+      head = gunzipSync(bytes.subarray(0, 4096), { finishFlush: constants.Z_SYNC_FLUSH });
+    } catch (e) {
+      return fail(`corrupt gzip data (${(e as Error).message.split("\n")[0].slice(0, 100)})`);
+    }
+    // the header from a partial inflate (unless the stream is too odd to yield 20 bytes from its first 4 kB)
+    let limit = Math.min(MAX_IDX_BYTES, memoryLimit().bytes);
+    if (head.length >= 4 && head.length >= 4 + 4 * head[3]) {
+      const h = idxHeader(head, fail);
+      const out = h.bytes + (h.t.name === "u8" ? 0 : 8 * (h.bytes - h.hdr) / h.t.size);
+      if (h.bytes > MAX_IDX_BYTES) fail(`header dims ${h.dims.join("×")} promise ${h.bytes} bytes, more than the IDX limit of ${MAX_IDX_BYTES}`);
+      requireMemory(out, `${name}: IDX ${h.dims.join("×")} ${h.t.name}`);
+      limit = Math.max(1, h.bytes);
+    }
+    try {
+      bytes = gunzipSync(bytes, { maxOutputLength: limit });
+    } catch (e) {
+      return fail(`corrupt gzip data, or more data than its IDX header promises (${(e as Error).message.split("\n")[0].slice(0, 100)})`);
+    }
+  }
+  const { t, dims, hdr } = idxHeader(bytes, fail);
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const count = dims.reduce((a, b) => a * b, 1);
   if (!Number.isSafeInteger(count * t.size) || bytes.length - hdr !== count * t.size) {
     fail(`dims ${dims.join("×")} of ${t.name} need ${count * t.size} data bytes, file has ${bytes.length - hdr}`);
   }
   if (t.name === "u8") return { dims, data: bytes.subarray(hdr, hdr + count), dtype: t.name };
+  requireMemory(8 * count, `${name}: IDX ${dims.join("×")} ${t.name} as float64`);
   const data = new Float64Array(count);
   switch (t.name) {
     case "i8": for (let i = 0; i < count; i++) data[i] = dv.getInt8(hdr + i); break;
@@ -80,6 +106,7 @@ export function idxPairToDataset(images: IdxArray, labels: IdxArray, name = "idx
     if (!Number.isInteger(limit) || limit < 1 || limit > n) throw new InputError(`${name}: cannot take ${limit} images out of ${n}`);
     n = limit;
   }
+  requireMemory(8 * n * (d + classes), `${name}: ${n} images of ${d} pixels as float64`);
   const x = new Float64Array(n * d);
   const scale = images.dtype === "u8" ? 1 / 255 : 1;
   for (let i = 0; i < x.length; i++) {
@@ -99,13 +126,5 @@ export function idxPairToDataset(images: IdxArray, labels: IdxArray, name = "idx
 
 /** Load an images/labels IDX pair from disk (gzipped or raw) as a data set (x ∈ [0,1], one-hot y). */
 export function loadIdxPair(imagesPath: string, labelsPath: string, name?: string, limit?: number): Dataset {
-  return idxPairToDataset(readIdx(readFileOrFail(imagesPath), imagesPath), readIdx(readFileOrFail(labelsPath), labelsPath), name ?? imagesPath, 10, limit);
-}
-
-function readFileOrFail(path: string): Uint8Array {
-  try {
-    return readFileSync(path);
-  } catch (e) {
-    throw new InputError(`cannot read "${path}": ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
+  return idxPairToDataset(readIdx(readBytes(imagesPath), imagesPath), readIdx(readBytes(labelsPath), labelsPath), name ?? imagesPath, 10, limit);
 }

@@ -1,7 +1,8 @@
-import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { InputError } from "../util/errors.js";
+import { InputError, quote } from "../util/errors.js";
+import { readText, stripBom } from "../util/files.js";
+import { parseDecimal } from "./csv.js";
 import { makeDataset, type Dataset } from "./dataset.js";
 
 /** Path of the bundled Fisher Iris CSV (data/iris.csv at the package root). */
@@ -14,9 +15,7 @@ export function irisPath(): string {
  * targets = one-hot species (3 outputs), from the bundled data/iris.csv (header sepal_length,…,species).
  */
 export function loadIris(path = irisPath()): Dataset {
-  let text: string;
-  try { text = readFileSync(path, "utf8"); } catch { throw new InputError(`Iris data not found at ${path}`); }
-  return parseIrisCsv(text, "iris");
+  return parseIrisCsv(readText(path), "iris");
 }
 
 /**
@@ -24,28 +23,28 @@ export function loadIris(path = irisPath()): Dataset {
  * name such as Iris-setosa, numbered in order of appearance): 4 inputs, 3 one-hot targets.
  */
 export function parseIrisCsv(text: string, name = "iris"): Dataset {
-  const lines = text.split(/\r?\n/).filter((l) => l.trim() !== "");
+  const lines = stripBom(text).split(/\r?\n/).filter((l) => l.trim() !== "");
   const header = (lines[0] ?? "").split(",").map((s) => s.trim().toLowerCase());
   const expected = ["sepal_length", "sepal_width", "petal_length", "petal_width", "species"];
-  if (header.join(",") !== expected.join(",")) throw new InputError(`${name}: expected header ${expected.join(",")}, got ${header.join(",")}`);
+  if (header.join(",") !== expected.join(",")) throw new InputError(`${name}: expected header ${expected.join(",")}, got ${quote(header.join(","))}`);
   const names = new Map<string, number>();
   const x: number[] = [], y: number[] = [];
   for (let i = 1; i < lines.length; i++) {
     const cells = lines[i].split(",").map((s) => s.trim());
     if (cells.length !== 5) throw new InputError(`${name}: line ${i + 1} has ${cells.length} fields, expected 5`);
     for (let j = 0; j < 4; j++) {
-      const v = cells[j] === "" ? NaN : Number(cells[j]);
-      if (!Number.isFinite(v)) throw new InputError(`${name}: line ${i + 1}, column ${expected[j]} is not a finite number ("${cells[j]}")`);
+      const v = parseDecimal(cells[j]);
+      if (!Number.isFinite(v)) throw new InputError(`${name}: line ${i + 1}, column ${expected[j]} is not a finite number (${quote(cells[j], 30)})`);
       x.push(v);
     }
     let c: number;
     if (/^[0-2]$/.test(cells[4])) c = Number(cells[4]);
     else {
       const key = cells[4].toLowerCase().replace(/^iris-/, "");
-      if (!/^[a-z]+$/.test(key)) throw new InputError(`${name}: line ${i + 1}, species "${cells[4]}" is neither 0, 1, 2 nor a name`);
+      if (!/^[a-z]+$/.test(key)) throw new InputError(`${name}: line ${i + 1}, species ${quote(cells[4], 30)} is neither 0, 1, 2 nor a name`);
       if (!names.has(key)) names.set(key, names.size);
       c = names.get(key)!;
-      if (c > 2) throw new InputError(`${name}: more than 3 species (line ${i + 1}: "${cells[4]}")`);
+      if (c > 2) throw new InputError(`${name}: more than 3 species (line ${i + 1}: ${quote(cells[4], 30)})`);
     }
     y.push(c === 0 ? 1 : 0, c === 1 ? 1 : 0, c === 2 ? 1 : 0);
   }

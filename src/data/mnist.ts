@@ -1,7 +1,7 @@
-import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { InputError } from "../util/errors.js";
+import { readText } from "../util/files.js";
 import { makeDataset, type Dataset } from "./dataset.js";
 
 let cache: { x: Float64Array; labels: Uint8Array } | undefined;
@@ -17,7 +17,7 @@ function allDigits(): { x: Float64Array; labels: Uint8Array } {
   }
   const perClass: Float64Array[] = [];
   for (let c = 0; c < 10; c++) {
-    const raw = JSON.parse(readFileSync(join(dir, "src", "digits", `${c}.json`), "utf8")) as { data: number[] };
+    const raw = JSON.parse(readText(join(dir, "src", "digits", `${c}.json`))) as { data: number[] };
     if (!Array.isArray(raw.data) || raw.data.length % 784 !== 0) throw new InputError(`mnist package: digits/${c}.json is not a list of 784-pixel images`);
     perClass.push(Float64Array.from(raw.data));
   }

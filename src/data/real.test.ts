@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { InputError } from "../util/errors.js";
-import { writeNpy } from "../io/npy.js";
+import { writeNpy } from "./npy.js";
 import { loadDataset } from "./load.js";
 import { classLabels, loadMnist } from "./mnist.js";
 import { parseIrisCsv } from "./iris.js";

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { makeDataset } from "../data/dataset.js";
 import { initNet, makeArch } from "../nn/arch.js";
-import { fdGradient, assertClose } from "../testing/index.js";
+import { assertOracle } from "../testing/oracle-check.js";
 import { Rng } from "../util/rng.js";
 import { BnEvaluator, bnFromPlain, bnLayout } from "./batchnorm.js";
 
@@ -21,32 +21,16 @@ function setup(act: ActivationName, loss: LossName = "mse", widths = [2, 4, 3, 2
   return { data, arch, theta, ev: new BnEvaluator(arch, data) };
 }
 
-for (const [act, loss] of [["tanh", "mse"], ["softplus", "cross-entropy"], ["relu", "mse"]] as const) {
-  test(`BN net (${act}, ${loss}): gradient and HVP match central finite differences`, () => {
-    const { theta, ev } = setup(act, loss);
-    const g = new Float64Array(ev.P);
-    ev.lossAndGradient(theta, g);
-    const fd = fdGradient((t) => ev.loss(t), theta, 1e-6);
-    assertClose(g, fd, 1e-7, 1e-6, "∇R");
-    const rng = new Rng(9);
-    const v = rng.fillNormal(new Float64Array(ev.P));
-    const hv = new Float64Array(ev.P);
-    ev.hvp(theta, v, hv);
-    const h = 1e-5, tp = Float64Array.from(theta, (t, i) => t + h * v[i]), tm = Float64Array.from(theta, (t, i) => t - h * v[i]);
-    const gp = new Float64Array(ev.P), gm = new Float64Array(ev.P);
-    ev.lossAndGradient(tp, gp); ev.lossAndGradient(tm, gm);
-    const fdHv = gp.map((a, i) => (a - gm[i]) / (2 * h));
-    assertClose(hv, fdHv, 1e-6, 1e-5, "Hv");
-    const H = ev.hessian(theta);
-    let asym = 0;
-    const P = ev.P;
-    const H2 = new Float64Array(P * P);
-    const e = new Float64Array(P);
-    for (let j = 0; j < P; j++) { e[j] = 1; ev.hvp(theta, e, H2.subarray(j * P, (j + 1) * P)); e[j] = 0; }
-    for (let i = 0; i < P; i++) for (let j = 0; j < P; j++) asym = Math.max(asym, Math.abs(H2[i * P + j] - H2[j * P + i]));
-    assert.ok(asym < 1e-10, `raw Hessian asymmetry ${asym}`);
-    assert.equal(H.length, P * P);
-  });
+for (const act of ["tanh", "softplus", "relu", "gelu", "sigmoid"] as const) {
+  for (const loss of ["mse", "cross-entropy"] as const) {
+    test(`BN net (${act}, ${loss}) under the shared checker: gradient, HVP, dense Hessian = HVP columns, symmetry, determinism, depth 2–4`, () => {
+      for (const widths of [[2, 4, 2], [2, 4, 3, 2], [2, 3, 4, 3, 2]]) {
+        const { theta, ev } = setup(act, loss, widths);
+        const r = assertOracle(ev, theta, `BN ${widths.join("-")} ${act} ${loss}`, { tol: { columns: 1e-11, symmetry: 0 } });
+        assert.ok(r.columns !== null);
+      }
+    });
+  }
 }
 
 test("BN normalizes: ĥ has batch mean β and variance ≈ γ²", () => {

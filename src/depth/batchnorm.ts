@@ -5,6 +5,8 @@ import { layout as plainLayout } from "../nn/arch.js";
 import { loss as lossByName, type Loss, canonicalLossName, type LossName } from "../nn/losses.js";
 import { checkCompatible } from "../nn/evaluator.js";
 import { symmetrizeInPlace } from "../linalg/dense.js";
+import { getBackend } from "../linalg/backend.js";
+import type { Oracle } from "../nn/oracle.js";
 import { InputError } from "../util/errors.js";
 
 /**
@@ -54,16 +56,22 @@ export function bnFromPlain(net: Net, eps = 1e-5): { arch: BnArch; theta: Float6
  * Exact loss, gradient (back-propagation through the batch statistics) and Hessian-vector product
  * (Pearlmutter R-op of the whole forward+backward pass, batch statistics included) of a BN net on S.
  * Backward through BN per neuron: g_h = (g_x̂ − mean g_x̂ − x̂·mean(g_x̂ x̂))/s, g_x̂ = γ g_ĥ,
- * ∂R/∂γ = Σ g_ĥ x̂, ∂R/∂β = Σ g_ĥ. Allocation-free after construction.
+ * ∂R/∂γ = Σ g_ĥ x̂, ∂R/∂β = Σ g_ĥ. The dense parts (every layer's products with W and V, forward, backward and
+ * R-op) are GEMMs through the linear-algebra backend; the batch statistics are per-neuron loops over the samples.
+ * Implements the oracle contract (nn/oracle.ts); the dense Hessian is one R-op per column (the batch statistics
+ * couple every sample, so the per-sample block formulas of the plain net do not apply). Allocation-free after
+ * construction apart from `hessian` without a caller's buffer.
  */
-export class BnEvaluator {
+export class BnEvaluator implements Oracle {
   readonly P: number;
   readonly L: number;
+  readonly n: number;
+  readonly outputDim: number;
   readonly layers: BnLayer[];
   private readonly act: Activation;
   private readonly lossFn: Loss;
-  private readonly n: number;
   private readonly k: number;
+  private readonly e: Float64Array; // unit direction for the Hessian columns
   private readonly A: Float64Array[] = [];
   private readonly Hh: Float64Array[] = []; // h (pre-BN)
   private readonly Xh: Float64Array[] = []; // x̂
@@ -91,7 +99,7 @@ export class BnEvaluator {
     const bl = bnLayout(arch.widths);
     this.layers = bl.layers; this.P = bl.size; this.L = arch.widths.length - 1;
     this.act = activation(arch.activation); this.lossFn = lossByName(arch.loss);
-    this.n = data.n; this.k = data.k;
+    this.n = data.n; this.k = data.k; this.outputDim = data.k;
     const n = data.n;
     for (let l = 0; l <= this.L; l++) {
       const m = arch.widths[l], z = (): Float64Array => new Float64Array(n * m), zs = (): Float64Array => new Float64Array(m);
@@ -100,6 +108,19 @@ export class BnEvaluator {
       this.S.push(zs()); this.M2.push(zs()); this.RS.push(zs());
     }
     this.tmpGrad = new Float64Array(this.P);
+    this.e = new Float64Array(this.P);
+    this.sampleGrad = new Float64Array(n * data.k);
+  }
+
+  private readonly sampleGrad: Float64Array;
+
+  /** ∇_fℓ(f_θ(x_i), y_i) per sample (n×k, unscaled), as a view. */
+  sampleLossGradients(theta: Float64Array): Float64Array {
+    this.check(theta);
+    this.forward(theta);
+    const n = this.n, k = this.k, F = this.A[this.L], Y = this.data.y;
+    for (let i = 0; i < n; i++) this.lossFn.grad(F, i * k, Y, i * k, k, this.sampleGrad, i * k);
+    return this.sampleGrad;
   }
 
   private check(theta: Float64Array): void {
@@ -146,9 +167,12 @@ export class BnEvaluator {
     this.rop(theta, v, out);
   }
 
-  /** Dense Hessian (P×P), one HVP per column, symmetrised. */
-  hessian(theta: Float64Array): Float64Array {
-    const P = this.P, H = new Float64Array(P * P), e = new Float64Array(P);
+  /** Dense Hessian (P×P row-major) into `out`, one exact R-op per column, symmetrised. */
+  hessian(theta: Float64Array, out?: Float64Array): Float64Array {
+    const P = this.P, e = this.e;
+    if (out && out.length < P * P) throw new InputError(`Hessian buffer has ${out.length} entries, expected ${P * P}`);
+    const H = out ?? new Float64Array(P * P);
+    e.fill(0);
     this.check(theta);
     this.forward(theta);
     this.backward(theta, this.tmpGrad);
@@ -173,11 +197,8 @@ export class BnEvaluator {
     for (let l = 1; l <= this.L; l++) {
       const lay = this.layers[l - 1], m = lay.rows, mp = lay.cols, Ap = this.A[l - 1];
       const H = l === this.L ? this.A[l] : this.Hh[l];
-      for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) {
-        let s = lay.b >= 0 ? theta[lay.b + j] : 0;
-        for (let c = 0; c < mp; c++) s += theta[lay.w + j * mp + c] * Ap[i * mp + c];
-        H[i * m + j] = s;
-      }
+      getBackend().gemm(false, true, n, m, mp, 1, Ap, 0, mp, theta, lay.w, mp, 0, H, 0, m);
+      if (lay.b >= 0) for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) H[i * m + j] += theta[lay.b + j];
       if (l === this.L) break;
       const X = this.Xh[l], Hb = this.Hb[l], S = this.S[l];
       for (let j = 0; j < m; j++) {
@@ -218,21 +239,10 @@ export class BnEvaluator {
           for (let i = 0; i < n; i++) { const o = i * m + j; gH[o] = (gX[o] - m1 - X[o] * m2) / S[j]; }
         }
       }
-      const D2 = this.gH[l], Ap = this.A[l - 1];
-      for (let j = 0; j < m; j++) for (let c = 0; c < mp; c++) {
-        let s = 0;
-        for (let i = 0; i < n; i++) s += D2[i * m + j] * Ap[i * mp + c];
-        g[lay.w + j * mp + c] = s;
-      }
+      const D2 = this.gH[l], Ap = this.A[l - 1], be = getBackend();
+      be.gemm(true, false, m, mp, n, 1, D2, 0, m, Ap, 0, mp, 0, g, lay.w, mp);
       if (lay.b >= 0) for (let j = 0; j < m; j++) { let s = 0; for (let i = 0; i < n; i++) s += D2[i * m + j]; g[lay.b + j] = s; }
-      if (l > 1) {
-        const gAp = this.gA[l - 1];
-        for (let i = 0; i < n; i++) for (let c = 0; c < mp; c++) {
-          let s = 0;
-          for (let j = 0; j < m; j++) s += D2[i * m + j] * theta[lay.w + j * mp + c];
-          gAp[i * mp + c] = s;
-        }
-      }
+      if (l > 1) be.gemm(false, false, n, mp, m, 1, D2, 0, m, theta, lay.w, mp, 0, this.gA[l - 1], 0, mp);
     }
   }
 
@@ -242,15 +252,10 @@ export class BnEvaluator {
     // forward tangents
     for (let l = 1; l <= L; l++) {
       const lay = this.layers[l - 1], m = lay.rows, mp = lay.cols, Ap = this.A[l - 1], RAp = l > 1 ? this.RA[l - 1] : null;
-      const Rh = this.Rh[l];
-      for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) {
-        let s = lay.b >= 0 ? v[lay.b + j] : 0;
-        for (let c = 0; c < mp; c++) {
-          s += v[lay.w + j * mp + c] * Ap[i * mp + c];
-          if (RAp) s += theta[lay.w + j * mp + c] * RAp[i * mp + c];
-        }
-        Rh[i * m + j] = s;
-      }
+      const Rh = this.Rh[l], be = getBackend();
+      be.gemm(false, true, n, m, mp, 1, Ap, 0, mp, v, lay.w, mp, 0, Rh, 0, m);
+      if (RAp) be.gemm(false, true, n, m, mp, 1, RAp, 0, mp, theta, lay.w, mp, 1, Rh, 0, m);
+      if (lay.b >= 0) for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) Rh[i * m + j] += v[lay.b + j];
       if (l === L) break;
       const X = this.Xh[l], S = this.S[l], RX = this.RX[l], RHb = this.RHb[l], RA = this.RA[l], G1 = this.G1[l], RS = this.RS[l];
       for (let j = 0; j < m; j++) {
@@ -298,23 +303,14 @@ export class BnEvaluator {
           }
         }
       }
-      const D = this.gH[l], RDl = this.RgH[l], Ap = this.A[l - 1], RAp = l > 1 ? this.RA[l - 1] : null;
-      for (let j = 0; j < m; j++) for (let c = 0; c < mp; c++) {
-        let s = 0;
-        for (let i = 0; i < n; i++) {
-          s += RDl[i * m + j] * Ap[i * mp + c];
-          if (RAp) s += D[i * m + j] * RAp[i * mp + c];
-        }
-        out[lay.w + j * mp + c] = s;
-      }
+      const D = this.gH[l], RDl = this.RgH[l], Ap = this.A[l - 1], RAp = l > 1 ? this.RA[l - 1] : null, be = getBackend();
+      be.gemm(true, false, m, mp, n, 1, RDl, 0, m, Ap, 0, mp, 0, out, lay.w, mp);
+      if (RAp) be.gemm(true, false, m, mp, n, 1, D, 0, m, RAp, 0, mp, 1, out, lay.w, mp);
       if (lay.b >= 0) for (let j = 0; j < m; j++) { let s = 0; for (let i = 0; i < n; i++) s += RDl[i * m + j]; out[lay.b + j] = s; }
       if (l > 1) {
         const RgAp = this.RgA[l - 1];
-        for (let i = 0; i < n; i++) for (let c = 0; c < mp; c++) {
-          let s = 0;
-          for (let j = 0; j < m; j++) s += RDl[i * m + j] * theta[lay.w + j * mp + c] + D[i * m + j] * v[lay.w + j * mp + c];
-          RgAp[i * mp + c] = s;
-        }
+        be.gemm(false, false, n, mp, m, 1, RDl, 0, m, theta, lay.w, mp, 0, RgAp, 0, mp);
+        be.gemm(false, false, n, mp, m, 1, D, 0, m, v, lay.w, mp, 1, RgAp, 0, mp);
       }
     }
   }

@@ -1,8 +1,10 @@
 import type { Dataset } from "../data/dataset.js";
-import { inertia, type InertiaReport } from "../linalg/inertia.js";
+import type { InertiaReport } from "../linalg/inertia.js";
+import { pointCertificate } from "../optim/certificate.js";
 import type { Net } from "../nn/arch.js";
 import { Evaluator } from "../nn/evaluator.js";
 import { predict } from "../nn/functions.js";
+import { norm2 } from "../linalg/dense.js";
 import { Rng } from "../util/rng.js";
 
 /** Loss, gradient norm and Hessian inertia of one net on S (SPEC §1.4). */
@@ -14,17 +16,14 @@ export interface PointSummary {
   params: number;
 }
 
-/** R, ‖∇R‖ and In(∇²R) (dense exact Hessian, SPEC §1.4 zero threshold unless `tolerance`). */
+/**
+ * R, ‖∇R‖ and In(∇²R) with the spectrum (dense exact Hessian, SPEC §1.4 zero threshold unless `tolerance`), by
+ * the one point certificate (eigenvalues, no eigenvectors: the lifting checks compare positive eigenvalues).
+ */
 export function summarizePoint(net: Net, data: Dataset, tolerance?: number): PointSummary {
-  const ev = new Evaluator(net.arch, data);
-  const g = new Float64Array(ev.P);
-  const loss = ev.lossAndGradient(net.theta, g);
-  let s = 0;
-  for (const v of g) s += v * v;
-  const H = ev.hessian(net.theta);
-  const r = inertia(H, ev.P, tolerance === undefined ? {} : { tolerance });
-  const { eigenvalues, ...rest } = r;
-  return { loss, gradNorm: Math.sqrt(s), inertia: rest, eigenvalues: Array.from(eigenvalues), params: ev.P };
+  const c = pointCertificate(new Evaluator(net.arch, data), net.theta, { spectrum: "values", ...(tolerance === undefined ? {} : { tolerance }) });
+  const { method: _method, ...rest } = c.inertia;
+  return { loss: c.loss, gradNorm: c.gradNorm, inertia: rest, eigenvalues: Array.from(c.eigenvalues!), params: c.P };
 }
 
 /** max_i ‖f_a(x_i) − f_b(x_i)‖_∞ over the given inputs. */
@@ -63,9 +62,7 @@ function lossAndGradNorm(net: Net, data: Dataset): [number, number] {
   const ev = new Evaluator(net.arch, data);
   const g = new Float64Array(ev.P);
   const R = ev.lossAndGradient(net.theta, g);
-  let s = 0;
-  for (const v of g) s += v * v;
-  return [R, Math.sqrt(s)];
+  return [R, norm2(g)];
 }
 
 /** max |Δf| on S and on probes beyond S, R and ‖∇R‖ before and after a lifting. */

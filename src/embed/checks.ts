@@ -4,6 +4,8 @@ import { inertia, type InertiaReport } from "../linalg/inertia.js";
 import { gradient, hessian, lossValue, predict } from "../nn/functions.js";
 import type { Net } from "../nn/arch.js";
 import { Rng } from "../util/rng.js";
+import { Evaluator } from "../nn/evaluator.js";
+import { pointCertificate } from "../optim/certificate.js";
 import { affineFamilyBasis, applyEmbedding, embeddingMatrix, gradientMap, gradientMapMatrix, type ApplyOptions } from "./apply.js";
 import type { Embedding } from "./embedding.js";
 
@@ -52,10 +54,14 @@ export function hessianIdentities(narrow: Net, data: Dataset, e: Embedding, opts
   return { transposeTimesGradientMap: e1, congruence: e2, intertwining: e3 };
 }
 
-/** Loss, ‖∇R‖ and Hessian inertia of a net on data (SPEC §1.4 zero threshold). */
+/**
+ * Loss, ‖∇R‖ and Hessian inertia with the eigenvalues (no eigenvectors) of a net on data (SPEC §1.4 zero
+ * threshold): one evaluator, one Hessian, the one point certificate.
+ */
 export function criticalSummary(net: Net, data: Dataset): { loss: number; gradNorm: number; inertia: InertiaReport & { eigenvalues: Float64Array } } {
-  const P = net.theta.length;
-  return { loss: lossValue(net, data), gradNorm: norm(gradient(net, data)), inertia: inertia(hessian(net, data), P) };
+  const c = pointCertificate(new Evaluator(net.arch, data), net.theta, { spectrum: "values" });
+  const { method: _method, ...inertia } = c.inertia;
+  return { loss: c.loss, gradNorm: c.gradNorm, inertia: { ...inertia, eigenvalues: c.eigenvalues! } };
 }
 
 /** Irreversibility (SPEC §3.4): n₋, n₀, n₊ of the wide Hessian are each ≥ the narrow ones. */

@@ -1,6 +1,6 @@
 import type { TopLevelSpec } from "vega-lite";
 import type { Reproduction } from "./types.js";
-import { teacherData } from "../data/synthetic.js";
+import { teacherData } from "../nn/teacher.js";
 import { createNet, initNet, makeArch, parseWidths } from "../nn/arch.js";
 import { esc, figure, fmt, page, table } from "../report/html.js";
 import { vegaLiteSvg } from "../report/svg.js";

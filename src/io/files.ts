@@ -1,7 +1,7 @@
-import { readFileSync, writeFileSync, renameSync, mkdirSync } from "node:fs";
-import { dirname } from "node:path";
 import type { Arch, Net } from "../nn/arch.js";
-import { InputError } from "../util/errors.js";
+import { InputError, quote } from "../util/errors.js";
+import { decodeText, readBytes } from "../util/files.js";
+import { checkOutputPath, writeAtomic } from "./write.js";
 import { netFromJson, netToJson } from "./net-json.js";
 import { netFromSafetensors, netToSafetensors } from "./safetensors.js";
 import { loadThetaNpy, saveThetaNpy } from "./npy.js";
@@ -17,14 +17,14 @@ export interface LoadNetOptions {
 export function loadNet(path: string, opts: LoadNetOptions = {}): Net {
   const lower = path.toLowerCase();
   for (const f of formats) if (lower.endsWith(f.ext)) return f.load(readBytes(path), path, opts);
-  throw new InputError(`net "${path}": unknown format (expected ${formats.map((f) => f.ext).join(", ")})`);
+  throw new InputError(`net ${quote(path, 120)}: unknown format (expected ${formats.map((f) => f.ext).join(", ")})`);
 }
 
 /** Save a net by extension; written to a temporary file and renamed, so a crash never leaves half a file. */
 export function saveNet(path: string, net: Net): void {
   const lower = path.toLowerCase();
   const f = formats.find((g) => lower.endsWith(g.ext));
-  if (!f) throw new InputError(`cannot save "${path}": unknown format (expected ${formats.map((g) => g.ext).join(", ")})`);
+  if (!f) throw new InputError(`cannot save ${quote(path, 120)}: unknown format (expected ${formats.map((g) => g.ext).join(", ")})`);
   writeAtomic(path, f.save(net));
 }
 
@@ -37,7 +37,7 @@ export interface NetFormat {
 const formats: NetFormat[] = [
   {
     ext: ".json",
-    load: (bytes, name) => netFromJson(new TextDecoder().decode(bytes), name),
+    load: (bytes, name) => netFromJson(decodeText(bytes, name), name),
     save: (net) => new TextEncoder().encode(netToJson(net)),
   },
   {
@@ -60,23 +60,14 @@ export function registerNetFormat(f: NetFormat): void {
   formats.push(f);
 }
 
-export function readBytes(path: string): Uint8Array {
-  try {
-    return readFileSync(path);
-  } catch (e) {
-    throw new InputError(`cannot read "${path}": ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
+/** The file extensions nets can be saved with (for output-path checks before work). */
+export function netExtensions(): string[] {
+  return formats.map((f) => f.ext);
 }
 
-/** Write via a temp file + rename (atomic on POSIX); creates the directory. */
-export function writeAtomic(path: string, data: Uint8Array | string): void {
-  try {
-    const dir = dirname(path);
-    if (dir) mkdirSync(dir, { recursive: true });
-    const tmp = `${path}.tmp-${process.pid}`;
-    writeFileSync(tmp, data);
-    renameSync(tmp, path);
-  } catch (e) {
-    throw new InputError(`cannot write "${path}": ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
+/** Check an output path for a net before any work (extension, folder; see checkOutputPath). */
+export function checkNetOutput(path: string, flag: string): void {
+  checkOutputPath(path, flag, netExtensions());
 }
+
+export { readBytes, writeAtomic };

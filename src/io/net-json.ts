@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { createNet, makeArch, type Net } from "../nn/arch.js";
-import { parseJsonWith } from "../util/json.js";
+import { parseJsonWith, stringifyExact } from "../util/json.js";
 import { parseActivationName } from "../nn/activations.js";
 import { canonicalLossName } from "../nn/losses.js";
 
@@ -22,8 +22,9 @@ const NetJson = z.object({
   meta: z.record(z.string(), z.unknown()).optional(),
 });
 
+/** Serialise a net (θ and any meta numbers round-trip exactly, −0 included). */
 export function netToJson(net: Net, meta?: Record<string, unknown>): string {
-  return JSON.stringify({
+  return stringifyExact({
     format: "embedscape-net", version: 1,
     arch: { widths: net.arch.widths, activation: net.arch.activation, loss: net.arch.loss },
     theta: Array.from(net.theta),

@@ -1,6 +1,7 @@
 import { createNet, makeArch, type Arch, type Net } from "../nn/arch.js";
 import { layerViews } from "../nn/arch.js";
-import { InputError } from "../util/errors.js";
+import { describe, InputError, quote } from "../util/errors.js";
+import { parseJsonStrict } from "../util/json.js";
 import { parseActivationName } from "../nn/activations.js";
 import { canonicalLossName } from "../nn/losses.js";
 
@@ -67,16 +68,14 @@ export function netFromSafetensors(bytes: Uint8Array, name = "safetensors", fall
   if (8 + hlen > bytes.length) fail(`header length ${hlen} runs past the end of the file (${bytes.length} bytes)`);
   let headerText: string;
   try {
-    headerText = new TextDecoder("utf-8", { fatal: true }).decode(bytes.subarray(8, 8 + hlen));
+    headerText = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes.subarray(8, 8 + hlen));
   } catch {
     return fail("header is not valid UTF-8");
   }
-  let header: unknown;
-  try {
-    header = JSON.parse(headerText);
-  } catch (e) {
-    return fail(`header is not valid JSON (${(e as Error).message})`);
-  }
+  // the reference reader (serde_json) refuses a byte-order mark; say so visibly instead of quoting U+FEFF
+  if (headerText.charCodeAt(0) === 0xfeff) fail("header starts with a byte-order mark (U+FEFF), which safetensors does not allow");
+  // strict: duplicate keys (JSON.parse would keep the last silently) and deep nesting are refused
+  const header = parseJsonStrict(headerText, `${name}: header`);
   if (typeof header !== "object" || header === null || Array.isArray(header)) fail("header is not a JSON object");
   const h = header as Record<string, unknown>;
   const dataLen = bytes.length - 8 - hlen;
@@ -87,10 +86,10 @@ export function netFromSafetensors(bytes: Uint8Array, name = "safetensors", fall
   if ("__metadata__" in h) {
     const m = h.__metadata__;
     if (typeof m !== "object" || m === null || Array.isArray(m)) fail("__metadata__ is not an object");
-    for (const [k, v] of Object.entries(m as Record<string, unknown>)) if (typeof v !== "string") fail(`__metadata__.${k} is not a string`);
+    for (const [k, v] of Object.entries(m as Record<string, unknown>)) if (typeof v !== "string") fail(`__metadata__.${quote(k, 40)} is not a string`);
     const es = (m as Record<string, string>).embedscape;
     if (es !== undefined) {
-      try { metaArch = JSON.parse(es); } catch { fail("__metadata__.embedscape is not valid JSON"); }
+      metaArch = parseJsonStrict(es, `${name}: __metadata__.embedscape`) as typeof metaArch;
       if (typeof metaArch !== "object" || metaArch === null || Array.isArray(metaArch)) fail("__metadata__.embedscape is not a JSON object");
     }
   }
@@ -99,28 +98,29 @@ export function netFromSafetensors(bytes: Uint8Array, name = "safetensors", fall
   const entries = new Map<string, TensorEntry>();
   for (const [key, raw] of Object.entries(h)) {
     if (key === "__metadata__") continue;
-    if (typeof raw !== "object" || raw === null || Array.isArray(raw)) fail(`tensor "${key}" is not an object`);
+    const tk = `tensor ${quote(key, 40)}`;
+    if (typeof raw !== "object" || raw === null || Array.isArray(raw)) fail(`${tk} is not an object`);
     const t = raw as Record<string, unknown>;
     const { dtype, shape, data_offsets } = t;
-    if (dtype !== "F64" && dtype !== "F32") fail(`tensor "${key}" has dtype ${JSON.stringify(dtype)} (expected F64 or F32)`);
-    if (!Array.isArray(shape) || !shape.every((s) => Number.isSafeInteger(s) && s >= 0)) fail(`tensor "${key}" has an invalid shape ${JSON.stringify(shape)}`);
+    if (dtype !== "F64" && dtype !== "F32") fail(`${tk} has dtype ${describe(dtype)} (expected F64 or F32)`);
+    if (!Array.isArray(shape) || !shape.every((s) => Number.isSafeInteger(s) && s >= 0)) fail(`${tk} has an invalid shape ${describe(shape)}`);
     if (!Array.isArray(data_offsets) || data_offsets.length !== 2 || !data_offsets.every((s) => Number.isSafeInteger(s) && s >= 0)) {
-      fail(`tensor "${key}" has invalid data_offsets ${JSON.stringify(data_offsets)}`);
+      fail(`${tk} has invalid data_offsets ${describe(data_offsets)}`);
     }
     const [start, end] = data_offsets as number[];
-    if (start > end) fail(`tensor "${key}": data_offsets [${start}, ${end}] are reversed`);
-    if (end > dataLen) fail(`tensor "${key}": data_offsets end ${end} is past the data section (${dataLen} bytes)`);
+    if (start > end) fail(`${tk}: data_offsets [${start}, ${end}] are reversed`);
+    if (end > dataLen) fail(`${tk}: data_offsets end ${end} is past the data section (${dataLen} bytes)`);
     const count = (shape as number[]).reduce((a, b) => a * b, 1);
     const width = dtype === "F64" ? 8 : 4;
-    if (count * width !== end - start) fail(`tensor "${key}": shape [${(shape as number[]).join(", ")}] needs ${count * width} bytes but data_offsets span ${end - start}`);
+    if (count * width !== end - start) fail(`${tk}: shape ${describe(shape)} needs ${count * width} bytes but data_offsets span ${end - start}`);
     entries.set(key, { dtype: dtype as string, shape: shape as number[], start, end });
   }
   // offsets must tile the data section without overlap or gaps
   const sorted = [...entries.entries()].sort((a, b) => a[1].start - b[1].start || a[1].end - b[1].end);
   let cursor = 0;
   for (const [key, e] of sorted) {
-    if (e.start < cursor) fail(`tensor "${key}" overlaps another tensor (bytes ${e.start}..${e.end})`);
-    if (e.start > cursor) fail(`unused bytes ${cursor}..${e.start} in the data section before tensor "${key}"`);
+    if (e.start < cursor) fail(`tensor ${quote(key, 40)} overlaps another tensor (bytes ${e.start}..${e.end})`);
+    if (e.start > cursor) fail(`unused bytes ${cursor}..${e.start} in the data section before tensor ${quote(key, 40)}`);
     cursor = e.end;
   }
   if (cursor !== dataLen) fail(`data section has ${dataLen - cursor} trailing bytes not covered by any tensor`);
@@ -130,7 +130,7 @@ export function netFromSafetensors(bytes: Uint8Array, name = "safetensors", fall
   if (entries.size === 0) fail("file holds no tensors");
   if (!Number.isInteger(L)) fail(`expected pairs of weight/bias tensors, found ${entries.size} tensors`);
   for (let i = 0; i < L; i++) {
-    for (const s of ["weight", "bias"]) if (!entries.has(`${2 * i}.${s}`)) fail(`missing tensor "${2 * i}.${s}" (expected nn.Sequential keys 0.weight, 0.bias, 2.weight, …; found ${[...entries.keys()].join(", ")})`);
+    for (const s of ["weight", "bias"]) if (!entries.has(`${2 * i}.${s}`)) fail(`missing tensor "${2 * i}.${s}" (expected nn.Sequential keys 0.weight, 0.bias, 2.weight, …; found ${quote([...entries.keys()].join(", "), 120)})`);
   }
   const widths: number[] = [];
   for (let i = 0; i < L; i++) {
@@ -149,7 +149,7 @@ export function netFromSafetensors(bytes: Uint8Array, name = "safetensors", fall
   if (metaArch) {
     const mw = metaArch.widths;
     if (!Array.isArray(mw) || mw.length !== widths.length || mw.some((w, i) => w !== widths[i])) {
-      fail(`metadata widths ${JSON.stringify(mw)} do not match the tensor shapes (${widths.join("-")})`);
+      fail(`metadata widths ${describe(mw)} do not match the tensor shapes (${widths.join("-")})`);
     }
     if (typeof metaArch.activation !== "string" || typeof metaArch.loss !== "string") fail("metadata must name activation and loss as strings");
     arch = makeArch(widths, parseActivationName(metaArch.activation as string), canonicalLossName(metaArch.loss as string));

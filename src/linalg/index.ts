@@ -6,7 +6,7 @@
 export type { LinalgBackend, NativeInfo, Inertia, InertiaReport, InertiaOptions } from "./types.js";
 export { getBackend, setBackend, useBackend, nativeBackend, setThreads, backendNotice, DEFAULT_THREADS, type BackendChoice } from "./backend.js";
 export {
-  EPSILON, defaultZeroTolerance, inertiaFromEigenvalues, inertia, inertiaLdl, inertiaAbs, addInertia, eigenvalues, eigenSystem,
+  EPSILON, defaultZeroTolerance, inertiaFromEigenvalues, inertia, inertiaLdl, inertiaAbs, addInertia, eigenvalues, eigenSystem, inertiaCounts, eigenpairsRange,
   type LdlInertiaReport,
 } from "./inertia.js";
 export { symmetrizeInPlace, norm2, dot, maxAbsDiff, maxAbs, axpy, matVec, transpose, matMul, pseudoInverse, choleskySolve, orthComplement } from "./dense.js";

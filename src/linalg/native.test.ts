@@ -183,6 +183,52 @@ test("forward passes agree across backends with the native tanh kernel (1e-12 re
   assert.ok(num <= 1e-12 * den, `gradient max diff ${num} vs scale ${den}`);
 });
 
+test("native syev (values), ldlInertia and syevSelect work in place yet leave the matrix bit-identical; syevSelect = the slice of the full spectrum", { skip }, () => {
+  const rng = new Rng(41);
+  for (const n of [1, 7, 70, 131]) {
+    const lam = Array.from({ length: n }, (_, i) => (i % 3 === 0 ? 0 : rng.normal()));
+    const a = symWithSpectrum(rng, lam), copy = Float64Array.from(a);
+    const w = new Float64Array(n);
+    native!.syev(n, a, w, null);
+    assert.deepEqual(a, copy, `syev changed the matrix (n = ${n})`);
+    native!.ldlInertia(n, a, 0.5);
+    assert.deepEqual(a, copy, `ldlInertia changed the matrix (n = ${n})`);
+    const full = new Float64Array(n), vec = new Float64Array(n * n);
+    native!.syev(n, a, full, vec);
+    const il = Math.floor(n / 3), iu = Math.min(n - 1, il + 2), cnt = iu - il + 1;
+    const ws = new Float64Array(cnt), z = new Float64Array(cnt * n);
+    native!.syevSelect!(n, a, il, iu, ws, z);
+    assert.deepEqual(a, copy, `syevSelect changed the matrix (n = ${n})`);
+    const top = Math.max(1, ...lam.map(Math.abs));
+    for (let j = 0; j < cnt; j++) assert.ok(Math.abs(ws[j] - full[il + j]) <= 1e-13 * top, `eigenvalue ${il + j}: ${ws[j]} vs ${full[il + j]}`);
+    for (let j = 0; j < cnt; j++) {
+      // A z = λ z to rounding
+      let res = 0;
+      for (let i = 0; i < n; i++) { let s = 0; for (let k = 0; k < n; k++) s += a[i * n + k] * z[j * n + k]; res = Math.max(res, Math.abs(s - ws[j] * z[j * n + i])); }
+      assert.ok(res < 1e-12 * Math.max(1, ...lam.map(Math.abs)), `residual ${res}`);
+    }
+  }
+});
+
+test("native: non-finite or impossible matrices give one-line NumericalErrors, never a LAPACK info code or a silent count (issue 12)", { skip }, async () => {
+  const { NumericalError } = await import("../util/errors.js");
+  const { lapackFailure } = await import("./native.js");
+  const bad = new Float64Array([1, 0, 0, NaN]);
+  const one = (re: RegExp) => (e: unknown): boolean => e instanceof NumericalError && re.test(e.message) && !e.message.includes("\n");
+  assert.throws(() => native!.syev(2, bad, new Float64Array(2), null), one(/non-finite entry \(NaN\) at row 2, column 2/));
+  // dsytrf on NaN used to return a meaningless inertia (every pivot neither < 0 nor > 0 → "zero")
+  assert.throws(() => native!.ldlInertia(2, bad, 0), one(/LDLᵀ inertia: .*non-finite/));
+  assert.throws(() => native!.ldlInertia(2, new Float64Array([Infinity, 0, 0, 1]), 0), one(/non-finite entry \(Infinity\)/));
+  assert.throws(() => native!.syev(3, new Float64Array(4), new Float64Array(3), null), one(/holds only 4 entries/));
+  assert.throws(() => native!.syev(50000, new Float64Array(1), new Float64Array(1), null), one(/larger than LAPACK's 32-bit indexing/));
+  assert.match(lapackFailure("eigen-decomposition (LAPACKE_dsyevd)", -1010, 21001).message, /ran out of memory for its workspace on a 21001×21001 matrix/);
+  assert.doesNotMatch(lapackFailure("eigen-decomposition (LAPACKE_dsyevd)", 3, 10).message, /info =/);
+  // a good matrix still works
+  const w = new Float64Array(2);
+  native!.syev(2, new Float64Array([2, 1, 1, 2]), w, null);
+  assert.deepEqual(Array.from(w).map((x) => Math.round(x * 1e12) / 1e12), [1, 3]);
+});
+
 test("native biasAct and maskColSums equal the TypeScript loops bit for bit (threaded sizes too), edge values, bounds checked", { skip }, () => {
   const nb = native!;
   assert.ok(nb.biasAct && nb.maskColSums, "addon built with the fused kernels");

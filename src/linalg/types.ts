@@ -17,8 +17,12 @@ export interface InertiaReport extends Inertia {
   tolerance: number;
   /** ‖H‖₂ = max |λ|. */
   norm: number;
-  /** Spectral gap around zero: the largest |λ| counted as zero and the smallest counted non-zero. */
-  gap: { largestZero: number | null; smallestNonzero: number | null; ratio: number };
+  /**
+   * Spectral gap around zero: the largest |λ| counted as zero and the smallest counted non-zero,
+   * and their ratio. kind "exact": measured from the eigenvalues; kind "bounds": proved from
+   * Sylvester counts (largestZero ≤, smallestNonzero ≥, ratio ≥ the numbers given).
+   */
+  gap: { largestZero: number | null; smallestNonzero: number | null; ratio: number; kind?: "exact" | "bounds" };
   /** True when the gap ratio is at least `clearRatio` (default 1e3): the count does not hinge on τ. */
   clear: boolean;
 }
@@ -81,6 +85,15 @@ export interface LinalgBackend {
    * counted by their determinant). About n³/3 flops: a fraction of a full spectrum's cost.
    */
   ldlInertia(n: number, a: Float64Array, shift: number): Inertia;
+
+  /**
+   * Eigenpairs il..iu (0-based, inclusive, in ascending order of eigenvalue) of the symmetric n×n
+   * `a` (not modified): values into w[0..iu−il], unit vectors contiguously into z (vector j at
+   * z[j*n ..]). Optional: native only (LAPACK's MRRR range driver dsyevr, O(n³) for the reduction
+   * plus O(n·count) per vector instead of all n vectors); `eigenpairsRange` falls back to a full
+   * decomposition.
+   */
+  syevSelect?(n: number, a: Float64Array, il: number, iu: number, w: Float64Array, z: Float64Array): void;
 
   /**
    * Elementwise tanh with its derivatives over [0, n): a = tanh(h), g1 = 1 − a², g2 = −2·a·g1

@@ -1,52 +1,11 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { Rng } from "../util/rng.js";
-import { randomData } from "../testing/index.js";
-import { assertClose, fdGradient } from "../testing/index.js";
-import { ACTIVATION_NAMES } from "./activations.js";
-import { initNet, makeArch } from "./arch.js";
+import { assertClose } from "../testing/index.js";
 import { Evaluator } from "./evaluator.js";
 import { fixtureA, fixtureB } from "./fixtures.js";
 
 
-const ARCHS = [[2, 3, 2], [3, 4, 3, 2], [2, 3, 2, 3, 3]]; // depth L = 2, 3, 4
-
-for (const act of [...ACTIVATION_NAMES, "leaky-relu:0.2"] as const) {
-  for (const lossName of ["mse", "cross-entropy"] as const) {
-    test(`gradient and HVP match central finite differences: ${act}, ${lossName}, depth 2-4`, () => {
-      for (const [ai, widths] of ARCHS.entries()) {
-        const arch = makeArch(widths, act, lossName);
-        const data = randomData(widths[0], widths[widths.length - 1], 7, lossName, 11 + ai);
-        const net = initNet(arch, { seed: 3 + ai, scale: 1.5 });
-        const ev = new Evaluator(arch, data);
-        const P = ev.P;
-        const g = new Float64Array(P);
-        ev.lossAndGradient(net.theta, g);
-        const fd = fdGradient((t) => ev.loss(t), net.theta, 1e-6);
-        // kinks (ReLU-like) make FD unreliable only when a pre-activation sits within h of 0: random data avoids it
-        assertClose(g, fd, 1e-7, 1e-6, `${act}/${lossName}/${widths.join("-")} gradient`);
-        // HVP vs finite differences of the gradient along a random direction
-        const rng = new Rng(99 + ai);
-        const v = rng.fillNormal(new Float64Array(P));
-        const hv = new Float64Array(P);
-        ev.hvp(net.theta, v, hv);
-        const h = 1e-5;
-        const tp = Float64Array.from(net.theta, (t, i) => t + h * v[i]);
-        const tm = Float64Array.from(net.theta, (t, i) => t - h * v[i]);
-        const gp = new Float64Array(P), gm = new Float64Array(P);
-        ev.lossAndGradient(tp, gp);
-        ev.lossAndGradient(tm, gm);
-        const fdHv = gp.map((x, i) => (x - gm[i]) / (2 * h));
-        assertClose(hv, fdHv, 1e-6, 1e-5, `${act}/${lossName}/${widths.join("-")} HVP`);
-        // dense Hessian columns equal HVPs with unit vectors, and Hv = H·v
-        const H = ev.hessian(net.theta);
-        const Hv = new Float64Array(P);
-        for (let i = 0; i < P; i++) { let s = 0; for (let j = 0; j < P; j++) s += H[i * P + j] * v[j]; Hv[i] = s; }
-        assertClose(Hv, hv, 1e-11, 1e-9, `${act}/${lossName}/${widths.join("-")} H·v`);
-      }
-    });
-  }
-}
+// Every activation × loss × depth goes through the shared checker in hessian.test.ts; here the fixture digits.
 
 test("fixture A: outputs, loss and gradient to the published digits (SPEC §8.1)", () => {
   const { net, data } = fixtureA();

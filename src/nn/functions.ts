@@ -1,8 +1,7 @@
 import type { Dataset } from "../data/dataset.js";
 import { InputError } from "../util/errors.js";
-import { activation } from "./activations.js";
 import { layout, type Arch, type Net } from "./arch.js";
-import { Evaluator } from "./evaluator.js";
+import { Evaluator, inputsOnly } from "./evaluator.js";
 
 /**
  * One-shot conveniences over `Evaluator` (which they build and drop). Use an Evaluator directly
@@ -34,26 +33,12 @@ export function hessian(net: Net, data: Dataset): Float64Array {
 }
 
 /**
- * f_θ(x) for `n` inputs x (n×d row-major) — any inputs, not only training data.
- * Plain loops; for repeated evaluation on one data set use Evaluator.outputs.
+ * f_θ(x) for `n` inputs x (n×d row-major) — any inputs, not only training data — through the one
+ * forward pass (an `Evaluator` on the inputs). Returns a fresh n×k array.
  */
 export function predict(arch: Arch, theta: Float64Array, x: Float64Array, n: number): Float64Array {
-  const { layers, size } = layout(arch.widths);
+  const { size } = layout(arch.widths);
   if (theta.length !== size) throw new InputError(`parameter vector has ${theta.length} entries, architecture needs ${size}`);
   if (x.length !== n * arch.widths[0]) throw new InputError(`inputs have ${x.length} numbers, expected ${n}×${arch.widths[0]}`);
-  const act = activation(arch.activation);
-  let a = x;
-  for (let l = 0; l < layers.length; l++) {
-    const { rows, cols, w, b } = layers[l];
-    const h = new Float64Array(n * rows);
-    for (let i = 0; i < n; i++) {
-      for (let r = 0; r < rows; r++) {
-        let s = theta[b + r];
-        for (let c = 0; c < cols; c++) s += theta[w + r * cols + c] * a[i * cols + c];
-        h[i * rows + r] = l === layers.length - 1 ? s : act.f(s);
-      }
-    }
-    a = h;
-  }
-  return a;
+  return new Evaluator(arch, inputsOnly(x, n, arch.widths[0], arch.widths[arch.widths.length - 1])).outputs(theta);
 }

@@ -1,10 +1,11 @@
 import { InputError, requireFinite } from "../util/errors.js";
 import type { Dataset } from "../data/dataset.js";
 import { norm2 } from "../linalg/dense.js";
-import { eigenSystem, inertiaFromEigenvalues, defaultZeroTolerance, type InertiaOptions, type InertiaReport } from "../linalg/inertia.js";
+import { inertiaFromEigenvalues, type InertiaOptions, type InertiaReport } from "../linalg/inertia.js";
+import { pointCertificate, type SpectrumMode } from "./certificate.js";
 import { createNet, type Arch, type Net } from "../nn/arch.js";
 import { Evaluator } from "../nn/evaluator.js";
-import { requireFiniteHessian, solveCritical, type Reduction, type SolveEvidence, type SolveReason, type SolveStrategy, type SolverOracle } from "./solver.js";
+import { solveCritical, type Reduction, type SolveEvidence, type SolveReason, type SolveStrategy, type SolverOracle } from "./solver.js";
 
 /** What `refineCritical` proves about the point it returns. */
 export interface Certificate {
@@ -12,7 +13,8 @@ export interface Certificate {
   loss: number;
   /** ‖∇R(θ)‖₂ at the returned θ. */
   gradNorm: number;
-  inertia: InertiaReport;
+  inertia: InertiaReport & { method?: "ldl" | "eigenvalues" };
+  /** All Hessian eigenvalues (ascending) when the spectrum was computed (spectrum "values"), else empty. */
   eigenvalues: Float64Array;
   iterations: number;
   converged: boolean;
@@ -46,26 +48,22 @@ export interface RefineOptions extends InertiaOptions {
   onIteration?: (iter: number, loss: number, gradNorm: number) => void;
 }
 
-/**
- * Certificate of a point as it is (no refinement): loss, ‖∇R‖, Hessian inertia with τ and gap (SPEC §1.4).
- */
-export function certificate(net: Net, data: Dataset, opts: InertiaOptions = {}): Certificate {
-  const ev = new Evaluator(net.arch, data);
-  const g = new Float64Array(ev.P);
-  const loss = ev.lossAndGradient(net.theta, g);
-  if (!Number.isFinite(loss)) throw new InputError(`the loss is ${loss} at this θ (float64 overflow or invalid arithmetic): no certificate`);
-  requireFinite(g, "the gradient (float64 overflow)");
-  const H = ev.hessian(net.theta);
-  requireFiniteHessian(H, ev.P);
-  const { values } = eigenSystemValues(H, ev.P);
-  return {
-    net, loss, gradNorm: norm2(g), inertia: inertiaFromEigenvalues(values, opts), eigenvalues: values,
-    iterations: 0, converged: false, reason: "max-iterations",
-  };
+/** What the certificate computes beyond the inertia (see `pointCertificate`). */
+export interface CertificateOptions extends InertiaOptions {
+  /** "values" (default here): all eigenvalues, exact gap; "none": LDLᵀ counts, proved gap bounds; "auto": values up to 500 parameters. */
+  spectrum?: SpectrumMode;
 }
 
-function eigenSystemValues(H: Float64Array, P: number): { values: Float64Array } {
-  return { values: eigenSystem(H, P).values };
+/**
+ * Certificate of a point as it is (no refinement): loss, ‖∇R‖, Hessian inertia with τ and gap
+ * (SPEC §1.4), by the one point certificate (`pointCertificate`: one evaluator, one Hessian).
+ */
+export function certificate(net: Net, data: Dataset, opts: CertificateOptions = {}): Certificate {
+  const c = pointCertificate(new Evaluator(net.arch, data), net.theta, { ...opts, spectrum: opts.spectrum ?? "values" });
+  return {
+    net, loss: c.loss, gradNorm: c.gradNorm, inertia: c.inertia, eigenvalues: c.eigenvalues ?? new Float64Array(0),
+    iterations: 0, converged: false, reason: "max-iterations",
+  };
 }
 
 /**
@@ -82,7 +80,7 @@ export function refineCritical(net: Net, data: Dataset, opts: RefineOptions = {}
     tol: opts.tol, maxIter: opts.maxIter, onIteration: opts.onIteration,
     embedding: opts.embedding, levenbergMarquardtFirst: opts.levenbergMarquardtFirst, restarts: opts.restarts, restartSteps: opts.restartSteps, restartLr: opts.restartLr,
   }, factory);
-  const inertia = inertiaFromEigenvalues(r.eigenvalues, opts);
+  const inertia: Certificate["inertia"] = { ...inertiaFromEigenvalues(r.eigenvalues, opts), method: "eigenvalues" };
   // an inertia is only "clear" for a certified critical point: at a non-critical θ it describes nothing
   if (!r.converged) inertia.clear = false;
   return {

@@ -4,7 +4,7 @@ import { initNet, makeArch, createNet, type Net } from "../nn/arch.js";
 import { Evaluator } from "../nn/evaluator.js";
 import { predict as predictNet } from "../nn/functions.js";
 import { inverseDesign } from "../optim/inverse-design.js";
-import { teacherData } from "../data/synthetic.js";
+import { teacherData } from "../nn/teacher.js";
 import { eigenvalues } from "../linalg/inertia.js";
 import { Rng } from "../util/rng.js";
 import { InputError } from "../util/errors.js";

@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createNet, initNet, makeArch, type Net } from "../nn/arch.js";
 import { Evaluator } from "../nn/evaluator.js";
-import { teacherData } from "../data/synthetic.js";
+import { teacherData } from "../nn/teacher.js";
 import { Rng } from "../util/rng.js";
 import { InputError } from "../util/errors.js";
 import { addBufferNeuron, addBufferNeurons, layerPermutation, neuronColumn, neuronRow, pathPoint, swapPath, tracePath } from "./path.js";

@@ -1,3 +1,3 @@
 /** `embedscape/util` — the InputError every bad input raises (the CLI's exit code 2) and the seeded RNG. */
-export { InputError } from "./errors.js";
+export { InputError, NumericalError } from "./errors.js";
 export { Rng } from "./rng.js";

@@ -6,6 +6,7 @@ import { dataFlag, netFlag } from "../common.js";
 import { cosineFlag, num } from "../args.js";
 import { printJson } from "../run.js";
 import { reportFlag, reportPoint, writePointReport } from "../report-flag.js";
+import { outputOption } from "../output.js";
 
 /** `embedscape condense`: per-neuron orientation/amplitude, similarity groups and low-amplitude neurons (SPEC §7 E3/E6). */
 export function register(program: Command): void {
@@ -17,7 +18,7 @@ export function register(program: Command): void {
     .option("--threshold <cos>", "cosine threshold of a group (leader grouping)", "0.9")
     .option("--low-amplitude <frac>", "neurons with amplitude ≤ frac·max are low-amplitude", "1e-3")
     .option("--similarity", "include the full similarity matrices in the JSON")
-    .option("--report <file.html>", "write an HTML report (orientation–amplitude scatter, similarity heat map; with --data also the data and output, spectrum with τ)")
+    .addOption(outputOption("--report <file.html>", "write an HTML report (orientation–amplitude scatter, similarity heat map; with --data also the data and output, spectrum with τ)", "html"))
     .option("--json", "print as JSON")
     .action(async (f: { net?: string; data?: string; threshold: string; lowAmplitude: string; similarity?: boolean; report?: string; json?: boolean }) => {
       const report = reportFlag(f.report);

@@ -1,11 +1,12 @@
 import type { Command } from "commander";
 import { saveNet } from "../../io/files.js";
 import { refineCritical } from "../../optim/refine.js";
-import { certificateJson, certificateText, dataFlag, netFlag } from "../common.js";
+import { certificateJson, certificateText, dataFlag, netFlag, requireHessianMemory } from "../common.js";
 import { progress } from "../progress.js";
 import { num } from "../args.js";
 import { printJson } from "../run.js";
 import { reportFlag, reportPoint, writePointReport } from "../report-flag.js";
+import { outputOption } from "../output.js";
 
 /** `embedscape critical`: refine a net to a critical point (minimum or saddle) and print its certificate. */
 export function register(program: Command): void {
@@ -19,13 +20,14 @@ export function register(program: Command): void {
     .option("--no-embedding", "skip the embedding-aware reduction stage")
     .option("--restarts <n>", "descent restarts (Adam) when Newton stalls", "8")
     .option("--zero-tol <tau>", "absolute zero tolerance τ for the inertia (default 100·‖H‖·P·ε)")
-    .option("--out <file>", "write the critical point here")
+    .addOption(outputOption("--out <file>", "write the critical point here", "net"))
     .option("--eigenvalues", "include the Hessian eigenvalues")
     .option("--report <file.html>", "write an HTML report: data and output, spectrum with τ, start and critical point")
     .option("--json", "print the certificate as JSON")
     .action(async (f: { report?: string; net?: string; data?: string; tol: string; maxIter: string; embedding: boolean; restarts: string; zeroTol?: string; out?: string; eigenvalues?: boolean; json?: boolean }) => {
       const report = reportFlag(f.report);
       const net = netFlag("--net", f.net);
+      requireHessianMemory(net, "critical");
       const data = dataFlag("--data", f.data, net);
       const maxIter = num("--max-iter", f.maxIter, { int: true, min: 0 });
       const bar = progress(maxIter, "critical");

@@ -1,5 +1,4 @@
 import type { Command } from "commander";
-import { readFileSync } from "node:fs";
 import { applyEmbedding } from "../../embed/apply.js";
 import { embeddingFromJson, embeddingToJson, multiStepEmbedding, type EmbedStep } from "../../embed/embedding.js";
 import { saveNet, writeAtomic } from "../../io/files.js";
@@ -9,6 +8,9 @@ import { InputError } from "../../util/errors.js";
 import { netFlag } from "../common.js";
 import { num } from "../args.js";
 import { printJson } from "../run.js";
+import { outputOption } from "../output.js";
+import { readText } from "../../util/files.js";
+import { parseJsonStrict } from "../../util/json.js";
 
 /** Parse "L:S:α" (one-step), "L:S:β1,β2,…" (split) or "L" (null) into a step; 1-based L and S. */
 export function parseStep(kind: EmbedStep["kind"], text: string): EmbedStep {
@@ -33,7 +35,7 @@ export function saveWide(path: string, wide: Net, meta: Record<string, unknown>)
 /** The embedding recorded in a wide JSON net file's `meta.embedding`, or null. */
 export function recordedEmbedding(path: string): ReturnType<typeof embeddingFromJson> | null {
   if (!path.toLowerCase().endsWith(".json")) return null;
-  const raw = JSON.parse(readFileSync(path, "utf8")) as { meta?: { embedding?: unknown } };
+  const raw = parseJsonStrict(readText(path), path) as { meta?: { embedding?: unknown } };
   return raw.meta?.embedding ? embeddingFromJson(raw.meta.embedding) : null;
 }
 
@@ -49,7 +51,7 @@ export function register(program: Command): void {
     .option("--split <L:S:b1,b2,...>", "split neuron S of layer L into k copies with ratios summing to 1; the original keeps β1 (repeatable)", collect("split"))
     .option("--null <L>", "append a null neuron (zero weights) to hidden layer L (needs σ(0) = 0 unless --allow-shifted-null; repeatable)", collect("null"))
     .option("--allow-shifted-null", "allow null neurons when σ(0) ≠ 0 (output and criticality are still preserved)")
-    .option("--out <file>", "write the wide net here (JSON files record the embedding in meta.embedding)")
+    .addOption(outputOption("--out <file>", "write the wide net here (JSON files record the embedding in meta.embedding)", "net"))
     .option("--json", "print a JSON summary")
     .action((f: { net?: string; out?: string; json?: boolean; allowShiftedNull?: boolean }) => {
       const net = netFlag("--net", f.net);

@@ -2,7 +2,7 @@ import type { Command } from "commander";
 import { certificate } from "../../optim/refine.js";
 import { hessianInertiaEstimate } from "../../spectrum/hessian.js";
 import type { InertiaEstimate } from "../../spectrum/inertia-estimate.js";
-import { certificateJson, certificateText, dataFlag, netFlag } from "../common.js";
+import { certificateJson, certificateText, dataFlag, netFlag, requireHessianMemory } from "../common.js";
 import { num } from "../args.js";
 import { progress } from "../progress.js";
 import { printJson } from "../run.js";
@@ -25,7 +25,7 @@ export function register(program: Command): void {
     .option("--net <file>", "the net")
     .option("--data <spec>", "data: .csv/.json file or spec")
     .option("--zero-tol <tau>", "absolute zero tolerance τ (default 100·‖H‖·P·ε; with --estimate: --relative-tol·‖H‖)")
-    .option("--eigenvalues", "include all eigenvalues")
+    .option("--eigenvalues", "include all eigenvalues (and the exact gap; without it, above 500 parameters, the inertia comes from LDLᵀ counts and the gap from proved bounds)")
     .option("--estimate", "estimate the inertia from Hessian-vector products only (no P×P matrix): Chebyshev/Jackson step-function traces with Rademacher probes")
     .option("--exact", "with --estimate: also compute the exact dense inertia")
     .option("--degree <D>", "with --estimate: polynomial degree (D/2 Hessian-vector products per probe)", "400")
@@ -38,6 +38,8 @@ export function register(program: Command): void {
     .action(async (f: HessianFlags) => {
       const report = reportFlag(f.report);
       const net = netFlag("--net", f.net);
+      // the dense P×P Hessian is built unless only the matrix-free estimate is asked for
+      if (!f.estimate || f.exact) requireHessianMemory(net, "hessian");
       const data = dataFlag("--data", f.data, net);
       const tolerance = f.zeroTol === undefined ? undefined : num("--zero-tol", f.zeroTol, { min: 0 });
       let est: ReturnType<typeof hessianInertiaEstimate> | undefined;
@@ -54,14 +56,14 @@ export function register(program: Command): void {
         bar.stop();
         seconds = (Date.now() - t0) / 1000;
       }
-      const c = !f.estimate || f.exact ? certificate(net, data, { tolerance: tolerance ?? (f.estimate ? est?.estimate.tolerance : undefined) }) : undefined;
+      const c = !f.estimate || f.exact ? certificate(net, data, { spectrum: f.eigenvalues ? "values" : "auto", tolerance: tolerance ?? (f.estimate ? est?.estimate.tolerance : undefined) }) : undefined;
       if (report) {
         const e = est?.estimate;
         await writePointReport(report, {
           title: `hessian: ${net.arch.widths.join("-")} ${net.arch.activation}`,
           lead: c ? `Exact dense Hessian over P = ${net.theta.length} parameters.` : `Matrix-free inertia estimate over P = ${net.theta.length} parameters (no dense Hessian).`,
           data,
-          points: [c ? { label: "net", net, loss: c.loss, gradNorm: c.gradNorm, inertia: c.inertia, eigenvalues: c.eigenvalues } : { label: "net", net, loss: est!.loss, gradNorm: est!.gradNorm }],
+          points: [c ? { label: "net", net, loss: c.loss, gradNorm: c.gradNorm, inertia: c.inertia, eigenvalues: c.eigenvalues?.length ? c.eigenvalues : undefined } : { label: "net", net, loss: est!.loss, gradNorm: est!.gradNorm }],
           results: e ? {
             head: ["count", "estimate", `${Math.round(100 * e.confidence)} % interval`, "t·SE", "bias bound"],
             rows: (["neg", "zero", "pos"] as const).map((k) => [k === "neg" ? "n₋" : k === "zero" ? "n₀" : "n₊", e[k].estimate, `[${e[k].interval[0]}, ${e[k].interval[1]}]`, e.quantile * e[k].standardError, e[k].bias]),

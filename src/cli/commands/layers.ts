@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { linearizationReport } from "../../depth/linearization.js";
 import { dataFlag, netFlag } from "../common.js";
-import { printJson } from "../run.js";
+import { jsonBound, printJson } from "../run.js";
 
 /** `embedscape layers`: per hidden layer, the fraction of neurons linear on the data and their margins (SPEC §4.2). */
 export function register(program: Command): void {
@@ -16,7 +16,10 @@ export function register(program: Command): void {
       const net = netFlag("--net", f.net);
       const data = dataFlag("--data", f.data, net);
       const rep = linearizationReport(net, data);
-      if (f.json) printJson({ activation: net.arch.activation, widths: net.arch.widths, n: data.n, layers: rep.map((r) => (f.neurons ? r : { ...r, neurons: undefined })) });
+      // infinite margins (an activation without kinks) are "inf", as in lift; null stays "no such neuron"
+      const bound = (x: number | null): number | string | null => (x === null ? null : jsonBound(x));
+      const layers = rep.map((r) => ({ ...r, minLinearMargin: bound(r.minLinearMargin), medianMargin: bound(r.medianMargin), neurons: f.neurons ? r.neurons.map((q) => ({ ...q, margin: bound(q.margin) })) : undefined }));
+      if (f.json) printJson({ activation: net.arch.activation, widths: net.arch.widths, n: data.n, layers });
       else {
         process.stdout.write(`layer  width  linear  fraction  min margin (linear)  median margin  prunable\n`);
         for (const r of rep) process.stdout.write(`${String(r.layer).padEnd(6)} ${String(r.width).padEnd(6)} ${String(r.linearCount).padEnd(7)} ${r.linearFraction.toFixed(3).padEnd(9)} ${String(r.minLinearMargin === null ? "—" : r.minLinearMargin.toPrecision(4)).padEnd(20)} ${String(r.medianMargin === null ? "—" : r.medianMargin.toPrecision(4)).padEnd(14)} ${r.linearized ? "yes" : "no"}\n`);

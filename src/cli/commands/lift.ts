@@ -10,6 +10,8 @@ import { dataFlag, netFlag } from "../common.js";
 import { num, realList } from "../args.js";
 import { printJson } from "../run.js";
 import { reportFlag, reportPoint, writePointReport } from "../report-flag.js";
+import { evaluatorBytes, paramCountOf, requireMemory } from "../../util/memory.js";
+import { outputOption } from "../output.js";
 
 interface LiftFlags {
   report?: string; net?: string; data?: string; after?: string; width?: string; margin: string; A?: string; c?: string; pieces?: string;
@@ -37,8 +39,8 @@ export function register(program: Command): void {
     .option("--approximate", "smooth activations (tanh, sigmoid, softplus, gelu): near-identity insertion, APPROXIMATE, errors measured")
     .option("--scale <s>", "scale of the near-identity insertion", "1e-3")
     .option("--inertia", "also compute the Hessian inertia before and after (dense; default when the deep net has ≤ 800 parameters)")
-    .option("--out <file>", "where to write the deeper net")
-    .option("--report <file.html>", "write an HTML report: shallower and deeper net side by side (outputs, spectra with τ, inertia)")
+    .addOption(outputOption("--out <file>", "where to write the deeper net", "net"))
+    .addOption(outputOption("--report <file.html>", "write an HTML report: shallower and deeper net side by side (outputs, spectra with τ, inertia)", "html"))
     .option("--json", "print the result as JSON")
     .action(async (f: LiftFlags) => {
       const report = reportFlag(f.report);
@@ -48,6 +50,9 @@ export function register(program: Command): void {
       if (f.width === undefined) throw new InputError("--width is required (width of the inserted layer)");
       const after = num("--after", f.after, { int: true, min: 0 });
       const width = num("--width", f.width, { int: true, min: 1 });
+      // the deeper net and the evaluators that check it, estimated before anything of that size is allocated
+      const deep = [...net.arch.widths.slice(0, after + 1), width, ...net.arch.widths.slice(after + 1)];
+      requireMemory(2 * evaluatorBytes(deep, data.n) + 8 * 6 * paramCountOf(deep), `lift --width ${width} (net ${deep.join("-")} on ${data.n} samples)`);
       const act = activation(net.arch.activation);
       if (f.approximate || act.affinePieces.length === 0) {
         if (!f.approximate) throw new InputError(`activation ${act.name} has no affine piece, so no exact critical lifting exists; pass --approximate for a near-identity insertion with measured error`);

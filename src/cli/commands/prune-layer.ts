@@ -8,6 +8,7 @@ import { InputError } from "../../util/errors.js";
 import { dataFlag, netFlag } from "../common.js";
 import { num } from "../args.js";
 import { printJson } from "../run.js";
+import { outputOption } from "../output.js";
 
 /** `embedscape prune-layer`: merge a linearized hidden layer into the next one (SPEC §4.4), optional fine-tune. */
 export function register(program: Command): void {
@@ -20,7 +21,7 @@ export function register(program: Command): void {
     .option("--force", "merge even if some neurons cross a kink (each uses the piece holding most inputs); the change is reported")
     .option("--fine-tune <steps>", "Adam steps on the pruned net afterwards", "0")
     .option("--lr <rate>", "fine-tune learning rate", "1e-3")
-    .option("--out <file>", "where to write the shallower net")
+    .addOption(outputOption("--out <file>", "where to write the shallower net", "net"))
     .option("--json", "print as JSON")
     .action((f: { net?: string; data?: string; layer?: string; force?: boolean; fineTune: string; lr: string; out?: string; json?: boolean }) => {
       const net = netFlag("--net", f.net);

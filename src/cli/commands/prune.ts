@@ -7,6 +7,7 @@ import { progress } from "../progress.js";
 import { cosineFlag, num } from "../args.js";
 import { printJson } from "../run.js";
 import { reportFlag, reportPoint, writePointReport } from "../report-flag.js";
+import { outputOption } from "../output.js";
 
 /** `embedscape prune`: merge condensed neurons (inverse of width embeddings, SPEC §10 item 3) and report the change. */
 export function register(program: Command): void {
@@ -21,8 +22,8 @@ export function register(program: Command): void {
     .option("--polish", "polish to a critical point (refineCritical; small nets only)")
     .option("--retrain <steps>", "Adam steps on the pruned net afterwards", "0")
     .option("--lr <rate>", "retraining learning rate", "1e-3")
-    .option("--out <file>", "where to write the pruned net (.json)")
-    .option("--report <file.html>", "write an HTML report: wide and pruned net side by side (outputs, spectra with τ, inertia, merges)")
+    .addOption(outputOption("--out <file>", "where to write the pruned net (.json, .safetensors, .npy)", "net"))
+    .addOption(outputOption("--report <file.html>", "write an HTML report: wide and pruned net side by side (outputs, spectra with τ, inertia, merges)", "html"))
     .option("--json", "print as JSON")
     .action(async (f: { report?: string; net?: string; data?: string; threshold: string; lowAmplitude: string; refit: string; polish?: boolean; retrain: string; lr: string; out?: string; json?: boolean }) => {
       const report = reportFlag(f.report);

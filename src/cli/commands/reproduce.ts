@@ -1,9 +1,10 @@
-import type { Command } from "commander";
+import { Option, type Command } from "commander";
 import { reproductions, type OptionParse, type OptionValue, type ReproductionOptions } from "../../experiments/registry.js";
 import { saveNet, writeAtomic } from "../../io/files.js";
 import { InputError } from "../../util/errors.js";
 import { cosineFlag, num, numList, parseRange } from "../args.js";
 import { progress } from "../progress.js";
+import { markOutput, outputOption } from "../output.js";
 import { printJson } from "../run.js";
 
 /** Turn one option's text into its typed value, as the reproduction's `parse` says. */
@@ -30,10 +31,12 @@ function parseOption(flag: string, p: OptionParse, v: string | boolean | undefin
 export function register(program: Command): void {
   const group = program.command("reproduce").description("reproduce a result of the papers as an HTML report");
   for (const r of reproductions) {
-    const cmd = group.command(r.name).description(r.description).option("--out <file>", "report file", `${r.name}.html`);
+    const cmd = group.command(r.name).description(r.description).addOption(outputOption("--out <file>", "report file", "html", `${r.name}.html`));
     for (const o of r.options) {
-      if (o.default === undefined) cmd.option(o.flags, o.description);
-      else cmd.option(o.flags, o.description, o.default);
+      const opt = new Option(o.flags, o.description);
+      if (o.default !== undefined) opt.default(o.default);
+      // --save-<what> <file> options write nets: validated with the other outputs before the run
+      cmd.addOption(o.flags.startsWith("--save-") ? markOutput(opt, "net") : opt);
     }
     cmd.option("--json", "print the reproduction's measured numbers as JSON (progress text goes to stderr)");
     cmd.action(async (raw: Record<string, string | boolean | undefined> & { out: string }) => {
