@@ -128,68 +128,30 @@ const Q1 = -3.33333333333331316428e-02, Q2 = 1.58730158725481460165e-03, Q3 = -7
 
 /** eˣ − 1, accurate near 0 (fdlibm s_expm1.c). */
 export function expm1(x: number): number {
-  let hx = high(x);
-  const xsb = hx & 0x80000000;
-  hx &= 0x7fffffff;
+  const hx = high(x) & 0x7fffffff;
   if (hx >= 0x4043687a) { // |x| ≥ 56 ln2
-    if (hx >= 0x40862e42) {
-      if (hx >= 0x7ff00000) {
-        if (((hx & 0xfffff) | low(x)) !== 0) return x + x;
-        return xsb === 0 ? x : -1;
-      }
-      if (x > O_THRESHOLD) return Infinity;
-    }
-    if (xsb !== 0) return -1;
+    if (hx >= 0x7ff00000) return x !== x ? x : x > 0 ? x : -1; // NaN, ±∞
+    if (x > O_THRESHOLD) return Infinity;
+    if (x < 0) return -1;
   }
-  let hi = 0, lo = 0, k = 0, c = 0;
-  if (hx > 0x3fd62e42) {
-    if (hx < 0x3ff0a2b2) {
-      if (xsb === 0) { hi = x - LN2_HI; lo = LN2_LO; k = 1; } else { hi = x + LN2_HI; lo = -LN2_LO; k = -1; }
-    } else {
-      k = Math.trunc(INV_LN2 * x + (xsb === 0 ? 0.5 : -0.5));
-      hi = x - k * LN2_HI;
-      lo = k * LN2_LO;
-    }
-    x = hi - lo;
-    c = (hi - x) - lo;
-  } else if (hx < 0x3c900000) {
-    return x; // |x| < 2⁻⁵⁴
-  }
-  const hfx = 0.5 * x, hxs = x * hfx;
-  const r1 = 1 + hxs * (Q1 + hxs * (Q2 + hxs * (Q3 + hxs * (Q4 + hxs * Q5))));
-  let t = 3 - r1 * hfx;
-  let e = hxs * ((r1 - t) / (6 - x * t));
-  if (k === 0) return x - (x * e - hxs);
-  e = x * (e - c) - c;
-  e -= hxs;
-  if (k === -1) return 0.5 * (x - e) - 0.5;
-  if (k === 1) return x < -0.25 ? -2 * (e - (x + 0.5)) : 1 + 2 * (x - e);
-  let y: number;
-  if (k <= -2 || k > 56) {
-    y = 1 - (e - x);
-    y = withHigh(y, high(y) + (k << 20));
-    return y - 1;
-  }
-  if (k < 20) {
-    t = withHigh(0, 0x3ff00000 - (0x200000 >> k)); // 1 − 2⁻ᵏ (low word 0)
-    y = t - (e - x);
-  } else {
-    t = withHigh(0, (0x3ff - k) << 20); // 2⁻ᵏ
-    y = x - (e + t);
-    y += 1;
-  }
-  return withHigh(y, high(y) + (k << 20));
+  return expm1Core(x);
 }
 
 // expm1's branch points as doubles (the high-word comparisons of s_expm1.c with a zero low word)
 const HALF_LN2_UP = withHigh(0, 0x3fd62e43), THREE_HALF_LN2 = withHigh(0, 0x3ff0a2b2), TWO_M54 = 2 ** -54;
 const POW2 = Float64Array.from({ length: 141 }, (_, i) => 2 ** (i - 70)); // exact powers 2⁻⁷⁰ … 2⁷⁰
 
+/** y·2ᵏ exactly: a table multiplication in tanh's range, the exponent-field update of s_expm1.c beyond it. */
+function scale2(y: number, k: number): number {
+  return k >= -70 && k <= 70 ? y * POW2[k + 70] : withHigh(y, high(y) + (k << 20));
+}
+
 /**
- * expm1 for |x| < 56 ln2 with the same operations as `expm1` but no bit manipulation (the exponent update
- * y·2ᵏ is an exact multiplication here), so the hot loop of `tanh` stays in registers.
+ * s_expm1.c after its filters (finite x ≤ 709.78, x > −56 ln2): argument reduction x = k·ln2 + r, a rational
+ * approximation on r, reconstruction by exact scaling — no bit manipulation in tanh's range, so the hot loop of
+ * `tanh` stays in registers.
  */
-function expm1Mid(x: number): number {
+function expm1Core(x: number): number {
   const ax = Math.abs(x);
   let hi = 0, lo = 0, k = 0, c = 0;
   if (ax >= HALF_LN2_UP) {
@@ -212,10 +174,10 @@ function expm1Mid(x: number): number {
   e -= hxs;
   if (k === -1) return 0.5 * (x - e) - 0.5;
   if (k === 1) return x < -0.25 ? -2 * (e - (x + 0.5)) : 1 + 2 * (x - e);
-  if (k <= -2 || k > 56) return (1 - (e - x)) * POW2[k + 70] - 1;
-  if (k < 20) { t = 1 - POW2[70 - k]; return (t - (e - x)) * POW2[k + 70]; }
+  if (k <= -2 || k > 56) return scale2(1 - (e - x), k) - 1;
+  if (k < 20) { t = 1 - POW2[70 - k]; return scale2(t - (e - x), k); }
   t = POW2[70 - k];
-  return (x - (e + t) + 1) * POW2[k + 70];
+  return scale2(x - (e + t) + 1, k);
 }
 
 /** tanh x (fdlibm s_tanh.c through expm1, with V8's tiny-argument cut-off, so it equals Node 20's Math.tanh). */
@@ -224,7 +186,7 @@ export function tanh(x: number): number {
   if (!(ax < 22)) return x !== x ? x : x > 0 ? 1 : -1; // NaN, |x| ≥ 22 (tanh = ±1 to rounding), ±∞
   if (ax < 3.725290298461914e-9) return x; // |x| < 2⁻²⁸
   let z: number;
-  if (ax >= 1) { const t = expm1Mid(2 * ax); z = 1 - 2 / (t + 2); }
-  else { const t = expm1Mid(-2 * ax); z = -t / (t + 2); }
+  if (ax >= 1) { const t = expm1Core(2 * ax); z = 1 - 2 / (t + 2); }
+  else { const t = expm1Core(-2 * ax); z = -t / (t + 2); }
   return x >= 0 ? z : -z;
 }
