@@ -80,14 +80,14 @@ describe("issue 12 CLI regressions", () => {
     mkdirSync(join(dir, "adir.json"));
     writeFileSync(join(dir, "afile"), "x");
     const train = (out: string) => cli(["train", "--arch", "1-2-1", "--data", "grid:cos2x:9", "--steps", "1000000000", "--out", out]);
-    refused(train("o.txt"), /--out "o\.txt": unknown format \(expected a file ending in \.json, \.safetensors, \.npy\)/, "extension");
+    refused(train("o.txt"), /--out "o\.txt": unknown format \(must end in \.json, \.safetensors or \.npy\)/, "extension");
     refused(train("adir.json"), /--out "adir\.json": is an existing directory/, "directory");
     refused(train("afile/x.json"), /--out "afile\/x\.json": a parent folder is a file|parent .* is a file/, "parent file");
     refused(train("/proc/x.json"), /\/proc is a pseudo file system/, "/proc");
     assert.deepEqual(readdirSync(join(dir, "adir.json")), [], "nothing written into the directory");
     assert.ok(!readdirSync(dir).some((f) => f.includes(".tmp-")), "no temporary files");
     refused(cli(["critical", "--net", "b.json", "--data", "grid:cos2x:9", "--out", "c.txt"]), /--out "c\.txt": unknown format/, "critical");
-    refused(cli(["condense", "--net", "b.json", "--report", "r.json"]), /--report "r\.json": unknown format \(expected a file ending in \.html, \.htm\)/, "condense --report");
+    refused(cli(["condense", "--net", "b.json", "--report", "r.json"]), /--report "r\.json": unknown format \(must end in \.html or \.htm\)/, "condense --report");
     refused(cli(["reproduce", "symmetry-counts", "--out", "/proc/r.html"]), /\/proc is a pseudo file system/, "reproduce");
   });
 

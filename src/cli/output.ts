@@ -2,14 +2,14 @@ import { Option, type Command } from "commander";
 import { netExtensions } from "../io/files.js";
 import { checkOutputPath } from "../io/write.js";
 
-/** What an output flag writes: a net (any saveNet format) or an HTML report. */
-export type OutputKind = "net" | "html";
+/** What an output flag writes: a net (any saveNet format), an HTML report, or an SQLite database. */
+export type OutputKind = "net" | "html" | "sqlite";
 
 const KIND = Symbol("embedscape output kind");
 
 /** The extensions an output kind accepts. */
 export function outputExtensions(kind: OutputKind): string[] {
-  return kind === "net" ? netExtensions() : [".html", ".htm"];
+  return kind === "net" ? netExtensions() : kind === "sqlite" ? [".sqlite", ".sqlite3", ".db"] : [".html", ".htm"];
 }
 
 /**

@@ -29,7 +29,7 @@ export function checkOutputPath(path: string, flag: string, extensions: readonly
   const fail = (msg: string): never => { throw new InputError(`${flag} ${quote(path, 120)}: ${msg}`); };
   if (path === "") fail("empty path");
   const lower = path.toLowerCase();
-  if (extensions.length > 0 && !extensions.some((e) => lower.endsWith(e))) fail(`unknown format (expected a file ending in ${extensions.join(", ")})`);
+  if (extensions.length > 0 && !extensions.some((e) => lower.endsWith(e))) fail(`unknown format (must end in ${extensions.length > 1 ? `${extensions.slice(0, -1).join(", ")} or ${extensions[extensions.length - 1]}` : extensions[0]})`);
   const abs = resolve(path);
   let st: ReturnType<typeof lstatSync> | undefined;
   try { st = statSync(abs); } catch (e) { if ((e as NodeJS.ErrnoException).code === "ENOTDIR") fail("a parent folder is a file"); }

@@ -7,6 +7,7 @@ import { num } from "../args.js";
 import { printJson } from "../run.js";
 import { parseActivationName } from "../../nn/activations.js";
 import { canonicalLossName } from "../../nn/losses.js";
+import { outputOption } from "../output.js";
 
 /** An output file's directory must exist and be writable (checked before any work). */
 export function checkOutputPath(flag: string, path: string | undefined): string {
@@ -42,7 +43,7 @@ export function register(program: Command): void {
     .option("--train-steps <n>", "training steps before the solver (train source)", "2000")
     .option("--alphas <list>", "α grid of the one-step splits (include α<0 and α>1)", "-1,-0.5,0.25,0.5,0.75,1.5,2")
     .option("--deflate", "deflate the random source against every symmetry copy of the sets train found")
-    .option("--out <file>", "atlas database (SQLite)", "atlas.sqlite")
+    .addOption(outputOption("--out <file>", "atlas database (SQLite)", "sqlite", "atlas.sqlite"))
     .option("--resume", "continue an existing atlas: finished runs are not redone")
     .option("--jobs <n>", "worker threads (default: all cores)")
     .option("--queue <url>", "compute the cells on a BullMQ queue at redis://HOST:PORT (rediss:// for TLS) served by `embedscape worker`s; results also kept in <out>.sweep/")
@@ -117,7 +118,7 @@ export function register(program: Command): void {
   atlas.command("report")
     .description("HTML report: empirical diagram of the landscape, disconnectivity trees, set details and table")
     .argument("<atlas>", "atlas database")
-    .option("--out <file>", "report file", "atlas.html")
+    .addOption(outputOption("--out <file>", "report file", "html", "atlas.html"))
     .option("--json", "print the checks as JSON")
     .action(async (file: string, f: { out: string; json?: boolean }) => {
       const out = checkOutputPath("--out", f.out);

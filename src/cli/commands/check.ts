@@ -8,6 +8,7 @@ import { num } from "../args.js";
 import { printJson } from "../run.js";
 import { reportFlag, reportPoint, writePointReport } from "../report-flag.js";
 import { recordedEmbedding } from "./embed.js";
+import { outputOption } from "../output.js";
 
 /**
  * `embedscape check`: verify a wide net is a critical embedding of a narrow one. The embedding is read from the
@@ -22,7 +23,7 @@ export function register(program: Command): void {
     .option("--data <spec>", "data: .csv/.json file or spec")
     .option("--allow-shifted-null", "accept null neurons when σ(0) ≠ 0")
     .option("--max-params <n>", "largest (wide) parameter count for the dense Hessian", "3000")
-    .option("--report <file.html>", "write an HTML report: narrow and wide net side by side (outputs, spectra with τ, inertia)")
+    .addOption(outputOption("--report <file.html>", "write an HTML report: narrow and wide net side by side (outputs, spectra with τ, inertia)", "html"))
     .option("--json", "print JSON")
     .action(async (f: { report?: string; narrow?: string; wide?: string; data?: string; json?: boolean; allowShiftedNull?: boolean; maxParams: string }) => {
       const report = reportFlag(f.report);

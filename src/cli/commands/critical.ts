@@ -22,7 +22,7 @@ export function register(program: Command): void {
     .option("--zero-tol <tau>", "absolute zero tolerance τ for the inertia (default 100·‖H‖·P·ε)")
     .addOption(outputOption("--out <file>", "write the critical point here", "net"))
     .option("--eigenvalues", "include the Hessian eigenvalues")
-    .option("--report <file.html>", "write an HTML report: data and output, spectrum with τ, start and critical point")
+    .addOption(outputOption("--report <file.html>", "write an HTML report: data and output, spectrum with τ, start and critical point", "html"))
     .option("--json", "print the certificate as JSON")
     .action(async (f: { report?: string; net?: string; data?: string; tol: string; maxIter: string; embedding: boolean; restarts: string; zeroTol?: string; out?: string; eigenvalues?: boolean; json?: boolean }) => {
       const report = reportFlag(f.report);

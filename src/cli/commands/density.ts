@@ -5,6 +5,7 @@ import { hessianDensity } from "../../spectrum/hessian.js";
 import { dataFlag, netFlag, outputPathFlag } from "../common.js";
 import { num } from "../args.js";
 import { printJson } from "../run.js";
+import { outputOption } from "../output.js";
 
 interface DensityFlags { net?: string; data?: string; probes: string; steps: string; seed: string; points: string; sigma?: string; report?: string; json?: boolean }
 
@@ -20,7 +21,7 @@ export function register(program: Command): void {
     .option("--seed <n>", "seed of the probes", "0")
     .option("--points <n>", "points of the smoothed curve", "400")
     .option("--sigma <s>", "Gaussian smoothing width (default (max node − min node)/200)")
-    .option("--report <file>", "write an HTML report with the density plot")
+    .addOption(outputOption("--report <file>", "write an HTML report with the density plot", "html"))
     .option("--json", "print JSON (nodes, weights, the smoothed curve)")
     .action(async (f: DensityFlags) => {
       const report = f.report === undefined ? undefined : outputPathFlag("--report", f.report, ".html");

@@ -7,6 +7,7 @@ import { num } from "../args.js";
 import { progress } from "../progress.js";
 import { printJson } from "../run.js";
 import { reportFlag, writePointReport } from "../report-flag.js";
+import { outputOption } from "../output.js";
 
 interface HessianFlags {
   net?: string; data?: string; report?: string; zeroTol?: string; eigenvalues?: boolean; json?: boolean;
@@ -33,7 +34,7 @@ export function register(program: Command): void {
     .option("--seed <n>", "with --estimate: seed of the probes", "0")
     .option("--confidence <c>", "with --estimate: two-sided confidence of the intervals", "0.95")
     .option("--relative-tol <r>", "with --estimate and no --zero-tol: τ = r·‖H‖ (‖H‖ from the Lanczos bounds)", "1e-3")
-    .option("--report <file.html>", "write an HTML report: data and output, spectrum with τ, inertia (and the estimate's intervals)")
+    .addOption(outputOption("--report <file.html>", "write an HTML report: data and output, spectrum with τ, inertia (and the estimate's intervals)", "html"))
     .option("--json", "print JSON")
     .action(async (f: HessianFlags) => {
       const report = reportFlag(f.report);

@@ -8,6 +8,7 @@ import { dataFlag, netFlag } from "../common.js";
 import { num } from "../args.js";
 import { printJson } from "../run.js";
 import { recordedEmbedding } from "./embed.js";
+import { outputOption } from "../output.js";
 
 const KINDS = ["random", "hessian", "family", "toward"] as const;
 
@@ -25,7 +26,7 @@ export function register(program: Command): void {
     .option("--biases <how>", "random directions' biases: zero (Li et al.'s biasbn) | copy | filter", "zero")
     .option("--range <a,b>", "range of every axis (default -0.5,1.5 toward a net, -1,1 otherwise)")
     .option("--points <n>", "points per axis (default 41 for a line, 25 for a plane)")
-    .option("--report <file.html>", "write an HTML report with the line or contour plot")
+    .addOption(outputOption("--report <file.html>", "write an HTML report with the line or contour plot", "html"))
     .option("--json", "print JSON")
     .action(async (f: { net?: string; data?: string; to?: string; dir: string[]; narrow?: string; seed: string; biases: string; range?: string; points?: string; report?: string; json?: boolean }) => {
       if (f.report !== undefined && !f.report.toLowerCase().endsWith(".html")) throw new InputError(`--report must name an .html file, got "${f.report}"`);

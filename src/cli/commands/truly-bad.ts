@@ -5,6 +5,7 @@ import { num } from "../args.js";
 import { printJson } from "../run.js";
 import { reportFlag, writePointReport } from "../report-flag.js";
 import { certificate } from "../../optim/refine.js";
+import { outputOption } from "../output.js";
 
 /** `embedscape truly-bad`: the N0–N3 necessary conditions of SPEC §3.6 and a verified strict-saddle witness. */
 export function register(program: Command): void {
@@ -15,7 +16,7 @@ export function register(program: Command): void {
     .option("--data <spec>", "data: .csv/.json file or spec")
     .option("--direction", "include the witness eigenvector in the JSON")
     .option("--max-params <n>", "largest (wide) parameter count for the dense Hessian", "3000")
-    .option("--report <file.html>", "write an HTML report: data and output, spectrum with τ, the conditions N0–N3 and the witness")
+    .addOption(outputOption("--report <file.html>", "write an HTML report: data and output, spectrum with τ, the conditions N0–N3 and the witness", "html"))
     .option("--json", "print JSON")
     .action(async (f: { report?: string; net?: string; data?: string; json?: boolean; direction?: boolean; maxParams: string }) => {
       const report = reportFlag(f.report);
