@@ -172,6 +172,15 @@ function diverged(step: number, loss: number, lr: number): never {
   throw new TrainDivergedError(`training diverged at step ${step} (loss ${loss}); lower the learning rate (now ${lr})`, step, loss);
 }
 
+/** One step of both loops: evaluate (refusing non-finite values), record on schedule, report, update. */
+function oneStep(st: Stepper, start: number, every: number, record: (p: TrainPoint) => void, opts: TrainOptions): void {
+  const { loss, gradNorm } = st.evaluate();
+  if (!Number.isFinite(loss) || !Number.isFinite(gradNorm)) diverged(st.step, loss, st.s.lr);
+  if ((st.step - start) % every === 0) record({ step: st.step, loss, gradNorm });
+  opts.onStep?.(st.step, loss, gradNorm);
+  st.update();
+}
+
 /**
  * The optimizer loop of `train` over any loss oracle, updating θ in place (same options and
  * update rules; see `train`).
@@ -186,11 +195,7 @@ export function minimize(oracle: LossOracle, theta: Float64Array, opts: TrainOpt
   let interrupted = false;
   while (st.step < end) {
     if (opts.shouldStop?.()) { interrupted = true; break; }
-    const { loss, gradNorm } = st.evaluate();
-    if (!Number.isFinite(loss) || !Number.isFinite(gradNorm)) diverged(st.step, loss, st.s.lr);
-    if ((st.step - start) % every === 0) record({ step: st.step, loss, gradNorm });
-    opts.onStep?.(st.step, loss, gradNorm);
-    st.update();
+    oneStep(st, start, every, record, opts);
   }
   const last = st.evaluate();
   record({ step: st.step, ...last });
@@ -233,11 +238,7 @@ export async function minimizeAsync(oracle: LossOracle, theta: Float64Array, opt
   let deadline = now() + sliceMs;
   while (st.step < end) {
     if (opts.shouldStop?.()) { interrupted = true; break; }
-    const { loss, gradNorm } = st.evaluate();
-    if (!Number.isFinite(loss) || !Number.isFinite(gradNorm)) diverged(st.step, loss, st.s.lr);
-    if ((st.step - start) % every === 0) record({ step: st.step, loss, gradNorm });
-    opts.onStep?.(st.step, loss, gradNorm);
-    st.update();
+    oneStep(st, start, every, record, opts);
     if (now() >= deadline && st.step < end) {
       await opts.onSlice?.({ step: st.step, theta, state: () => st.state() });
       await new Promise<void>((resolve) => setImmediate(resolve));
