@@ -327,12 +327,7 @@ function pcNewton(
   let { loss, gn } = evaluate(oracle, theta, g, "a Newton iterate");
   let t = 1, accepted = true;
   for (let it = 0; it < maxIter && gn > tol; it++) {
-    oracle.hessian(theta, H);
-    requireFiniteHessian(H, P);
-    const { values, vectors } = eigenSystem(H, P);
-    let lmax = 0;
-    for (let i = 0; i < P; i++) lmax = Math.max(lmax, Math.abs(values[i]));
-    const tau = defaultZeroTolerance(lmax, P);
+    const { values, vectors, tau, lmax } = spectrumAt(oracle, theta, H, P);
     const stiff = 1e-4 * lmax;
     d.fill(0);
     for (let i = 0; i < P; i++) {
@@ -388,12 +383,7 @@ function lmSolve(
   let { loss, gn } = evaluate(oracle, theta, g, "a Levenberg–Marquardt iterate");
   let mu = 0;
   for (let it = 0; it < maxIter && gn > tol; it++) {
-    oracle.hessian(theta, H);
-    requireFiniteHessian(H, P);
-    const { values, vectors } = eigenSystem(H, P);
-    let lmax = 0;
-    for (let i = 0; i < P; i++) lmax = Math.max(lmax, Math.abs(values[i]));
-    const tau = defaultZeroTolerance(lmax, P);
+    const { values, vectors, tau, lmax } = spectrumAt(oracle, theta, H, P);
     for (let i = 0; i < P; i++) {
       let s = 0;
       for (let j = 0; j < P; j++) s += vectors[i * P + j] * g[j];
@@ -689,4 +679,14 @@ export function reembed(widths: readonly number[], red: Reduction, narrowTheta: 
     }
   }
   return out;
+}
+
+/** H(θ) into H (refusing non-finite entries), its eigensystem, ‖H‖₂ = max|λ| and the zero tolerance τ (SPEC §1.4). */
+function spectrumAt(oracle: SolverOracle, theta: Float64Array, H: Float64Array<ArrayBuffer>, P: number): { values: Float64Array; vectors: Float64Array; lmax: number; tau: number } {
+  oracle.hessian(theta, H);
+  requireFiniteHessian(H, P);
+  const { values, vectors } = eigenSystem(H, P);
+  let lmax = 0;
+  for (let i = 0; i < P; i++) lmax = Math.max(lmax, Math.abs(values[i]));
+  return { values, vectors, lmax, tau: defaultZeroTolerance(lmax, P) };
 }
