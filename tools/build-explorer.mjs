@@ -25,6 +25,13 @@ const cryptoShim = {
     b.onResolve({ filter: /^node:crypto$/ }, () => ({ path: join(root, "src", "explore", "sha256.ts") }));
   },
 };
+// Vega's canvas renderer in the plot worker: an OffscreenCanvas instead of document.createElement("canvas")
+const vegaCanvas = {
+  name: "vega-canvas-worker",
+  setup(b) {
+    b.onResolve({ filter: /^vega-canvas$/ }, () => ({ path: join(root, "src", "explore", "vega-canvas-worker.ts") }));
+  },
+};
 const stubNode = {
   name: "stub-node",
   setup(b) {
@@ -69,7 +76,7 @@ await build({
     "Math.exp": "__pinned_exp", "Math.log": "__pinned_log", "Math.expm1": "__pinned_expm1", "Math.tanh": "__pinned_tanh", "Math.log1p": "__pinned_log1p",
   },
   inject: ["src/explore/pinned-math.ts"],
-  plugins: [stubNative, cryptoShim, stubNode, presetsModule],
+  plugins: [stubNative, cryptoShim, vegaCanvas, stubNode, presetsModule],
   logLevel: "warning",
 });
 copyFileSync(join(root, "src", "explore", "index.html"), join(out, "index.html"));

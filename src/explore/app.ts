@@ -4,7 +4,7 @@
  * functions the HTML reports use. Key values carry stable `data-testid`s for tests and users' scripts.
  */
 import type { TopLevelSpec } from "../report/svg.js";
-import type { PlotRequest } from "./plot-worker.js";
+import type { PlotReply, PlotRequest } from "./plot-worker.js";
 import type { CertificateView, SplitView } from "./engine.js";
 import { ATLAS_DATA, ATLAS_DEFAULTS, DEFAULT_SETTINGS, PRESETS, type Settings } from "./settings.js";
 import type { AtlasReply, AtlasRequest } from "./atlas-worker.js";
@@ -40,22 +40,41 @@ function call<T>(req: Request, progress?: (r: Extract<Reply, { kind: "progress" 
   });
 }
 
-// plots are rendered to SVG in their own worker; the main thread only inserts them
+// plots are laid out and rasterised in their own worker; the main thread only shows the finished bitmap
 const plotter = new Worker(new URL("./plot-worker.js", import.meta.url), { type: "module" });
-const plotWaiting = new Map<number, (svg: string) => void>();
-plotter.onmessage = (e: MessageEvent<{ id: number; svg?: string; error?: string }>) => {
+const plotWaiting = new Map<number, (r: PlotReply) => void>();
+plotter.onmessage = (e: MessageEvent<PlotReply>) => {
   const f = plotWaiting.get(e.data.id);
   plotWaiting.delete(e.data.id);
-  f?.(e.data.svg ?? `<p class="muted">plot failed: ${(e.data.error ?? "").replace(/</g, "&lt;")}</p>`);
+  f?.(e.data);
 };
-function plot(req: Omit<PlotRequest, "id">): Promise<string> {
+/** The newest request per element wins: an older plot arriving late is dropped. */
+const plotLatest = new Map<string, number>();
+type PlotArgs = Omit<PlotRequest, "id" | "scale"> extends infer R ? R : never;
+function plotInto(elId: string, req: PlotArgs): Promise<void> {
   const id = nextId++;
-  return new Promise((resolve) => { plotWaiting.set(id, resolve); plotter.postMessage({ ...req, id } as PlotRequest); });
+  plotLatest.set(elId, id);
+  return new Promise((resolve) => {
+    plotWaiting.set(id, (r) => {
+      if (plotLatest.get(elId) === id) showPlot($(elId), r);
+      resolve();
+    });
+    plotter.postMessage({ ...req, id, scale: window.devicePixelRatio || 1 } as PlotRequest);
+  });
 }
-const fitPlot = (...args: Extract<PlotRequest, { kind: "fit" }>["args"]): Promise<string> => plot({ kind: "fit", args } as Omit<PlotRequest, "id">);
-const curvePlot = (...args: Extract<PlotRequest, { kind: "curve" }>["args"]): Promise<string> => plot({ kind: "curve", args } as Omit<PlotRequest, "id">);
-const spectrumPlot = (...args: Extract<PlotRequest, { kind: "spectrum" }>["args"]): Promise<string> => plot({ kind: "spectrum", args } as Omit<PlotRequest, "id">);
-const vegaLiteSvg = (spec: TopLevelSpec): Promise<string> => plot({ kind: "spec", args: [spec] } as Omit<PlotRequest, "id">);
+function showPlot(el: HTMLElement, r: PlotReply): void {
+  if ("error" in r) { el.textContent = `plot failed: ${r.error}`; return; }
+  let c = el.firstElementChild as HTMLCanvasElement | null;
+  if (!(c instanceof HTMLCanvasElement)) {
+    c = document.createElement("canvas");
+    c.className = "plot";
+    c.setAttribute("role", "img");
+    el.replaceChildren(c);
+  }
+  if (c.style.width !== `${r.width}px`) c.style.width = `${r.width}px`;
+  c.setAttribute("aria-label", r.title || "plot");
+  (c.getContext("bitmaprenderer") as ImageBitmapRenderingContext).transferFromImageBitmap(r.bitmap);
+}
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string): T => document.getElementById(id) as T;
 const fmt = (x: number | null | undefined, digits = 4): string => (x === null || x === undefined ? "—" : !Number.isFinite(x) ? String(x) : x === 0 ? "0" : Math.abs(x) < 1e-3 || Math.abs(x) >= 1e5 ? x.toExponential(digits - 1) : x.toPrecision(digits));
@@ -113,17 +132,22 @@ async function draw(): Promise<void> {
   if (!snap) return;
   const { data, output } = snap;
   const h = snap.history;
-  const fitSvg = data.d === 1
-    ? await fitPlot(data.x.map((x, i) => ({ x, y: data.y[i] })), [{ name: `net ${snap.widths.join("-")}`, points: output.x.map((x, i) => ({ x, y: output.y[i] })) }], "data and output function", { x: "x", y: "f(x)" })
-    : await vegaLiteSvg({ $schema: "https://vega.github.io/schema/vega-lite/v6.json", title: "output against target", width: 320, height: 220, data: { values: output.x.map((t, i) => ({ target: t, output: output.y[i] })) }, mark: { type: "point", filled: true }, encoding: { x: { field: "target", type: "quantitative" }, y: { field: "output", type: "quantitative" } } } as TopLevelSpec);
-  $("fit").innerHTML = fitSvg;
-  if (h.length > 1) $("curve").innerHTML = await curvePlot([{ name: "loss", points: h.map((p) => ({ step: p.step, value: p.loss })) }, { name: "‖∇R‖", points: h.map((p) => ({ step: p.step, value: p.gradNorm })) }], { title: "training", logX: true, yTitle: "value", width: 320, height: 200 });
-  else $("curve").innerHTML = '<p class="muted">Train to see the loss curve.</p>';
+  const fit = data.d === 1
+    ? plotInto("fit", { kind: "fit", args: [data.x.map((x, i) => ({ x, y: data.y[i] })), [{ name: `net ${snap.widths.join("-")}`, points: output.x.map((x, i) => ({ x, y: output.y[i] })) }], "data and output function", { x: "x", y: "f(x)" }] })
+    : plotInto("fit", { kind: "spec", args: [{ $schema: "https://vega.github.io/schema/vega-lite/v6.json", title: "output against target", width: 320, height: 220, data: { values: output.x.map((t, i) => ({ target: t, output: output.y[i] })) }, mark: { type: "point", filled: true }, encoding: { x: { field: "target", type: "quantitative" }, y: { field: "output", type: "quantitative" } } } as TopLevelSpec] });
+  const curve = h.length > 1
+    ? plotInto("curve", { kind: "curve", args: [[{ name: "loss", points: h.map((p) => ({ step: p.step, value: p.loss })) }, { name: "‖∇R‖", points: h.map((p) => ({ step: p.step, value: p.gradNorm })) }], { title: "training", logX: true, yTitle: "value", width: 320, height: 200 }] })
+    : Promise.resolve(void ($("curve").textContent = "Train to see the loss curve."));
+  await Promise.all([fit, curve]);
   setText("step", String(snap.step));
   setText("widths", snap.widths.join("-"));
-  fillNeuronChoices();
-  renderPoints();
+  // the choices and the point editor are rebuilt only when what they show changed (not on every training tick)
+  const wkey = snap.widths.join("-");
+  if (wkey !== shownWidths) { shownWidths = wkey; fillNeuronChoices(); }
+  const dkey = `${data.n}:${data.d}:${data.y.join(",")}`;
+  if (dkey !== shownData) { shownData = dkey; renderPoints(); }
 }
+let shownWidths = "", shownData = "";
 
 function fillNeuronChoices(): void {
   if (!snap) return;
@@ -149,7 +173,7 @@ async function showCert(c: CertificateView): Promise<void> {
   const bar = $("inertia-bar");
   bar.innerHTML = (["neg", "zero", "pos"] as const).map((k) => `<span class="${k}" style="flex:${c.inertia[k]}" title="${k} ${c.inertia[k]}">${c.inertia[k] || ""}</span>`).join("");
   bar.setAttribute("aria-label", `inertia: ${c.inertia.neg} negative, ${c.inertia.zero} zero, ${c.inertia.pos} positive of ${P}`);
-  $("spectrum").innerHTML = await spectrumPlot(c.eigenvalues, c.tolerance, "Hessian spectrum");
+  await plotInto("spectrum", { kind: "spectrum", args: [c.eigenvalues, c.tolerance, "Hessian spectrum"] });
 }
 
 function apply(r: unknown): void {
@@ -222,12 +246,12 @@ async function doCondense(): Promise<void> {
   await run("condensing", async () => {
     const r = await call<{ angle: number[]; amplitude: number[]; group: number[]; groups: number }>({ type: "condense", threshold });
     setText("groups", String(r.groups));
-    $("scatter").innerHTML = await vegaLiteSvg({
+    await plotInto("scatter", { kind: "spec", args: [{
       $schema: "https://vega.github.io/schema/vega-lite/v6.json", title: "neurons: orientation and amplitude", width: 320, height: 200,
       data: { values: r.angle.map((a, j) => ({ angle: a, amplitude: r.amplitude[j], group: `group ${r.group[j] + 1}` })) },
       mark: { type: "point", filled: true, size: 70 },
       encoding: { x: { field: "angle", type: "quantitative", title: "angle of (w, b)", scale: { domain: [-Math.PI, Math.PI] } }, y: { field: "amplitude", type: "quantitative", title: "amplitude |a|·‖(w,b)‖" }, color: { field: "group", type: "nominal", title: null } },
-    } as TopLevelSpec);
+    } as TopLevelSpec] });
   });
 }
 
@@ -299,7 +323,7 @@ async function showAtlas(text: string, note = ""): Promise<void> {
       { data: { values: sets.map((s) => ({ width: s.width, loss: s.loss, index: s.inertia.neg, count: s.count ?? 1, id: s.id })) }, mark: { type: "point", filled: true }, encoding: { x: { field: "width", type: "quantitative", title: "width", axis: { tickMinStep: 1 } }, y: { field: "loss", type: "quantitative", scale: { type: "log" }, title: "loss" }, color: { field: "index", type: "ordinal", title: "index n₋" }, size: { field: "count", type: "quantitative", title: "basin count" } } },
     ],
   } as TopLevelSpec;
-  $("atlas").innerHTML = await vegaLiteSvg(spec);
+  await plotInto("atlas", { kind: "spec", args: [spec] });
 }
 
 // the in-page atlas runs in its own worker (started on first use), so the engine worker stays free for the other panels
