@@ -29,7 +29,7 @@ export function netFlag(flag: string, path: string | undefined, opts?: LoadNetOp
  * known — before a grid is generated or a file's values are converted.
  */
 export function dataFlag(flag: string, spec: string | undefined, net?: Net): Dataset {
-  if (!spec) throw new InputError(`${flag} is required (a .csv/.json file or a data spec such as grid:cos2x:9)`);
+  if (!spec) throw new InputError(`${flag} is required (a .csv/.tsv/.npz/.json file, - for standard input, or a data spec such as grid:cos2x:9)`);
   const widths = net?.arch.widths;
   const data = loadDataset(spec, widths ? { rowBytes: 8 * 12 * widths.reduce((a, b) => a + b, 0), what: `evaluating ${widths.join("-")} on` } : {});
   if (net) {
