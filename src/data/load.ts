@@ -70,7 +70,7 @@ export function loadDataset(spec: string, opts: { rowBytes?: number; what?: stri
     return data;
   };
   if (source === "-") {
-    const text = decodeText(readStdinBytes((b) => requireMemory(3 * b, `${opts.what ?? "data"} from standard input (${b} bytes so far)`)), "stdin");
+    const text = decodeText(readStdinBytes((b) => requireMemory(3 * b, `${opts.what ?? "reading"} standard input (${b} bytes so far)`)), "stdin");
     return /^\s*\{/.test(text) ? labelled(parseDataJson(text, "stdin"), options, "stdin", budget) : table(text, "stdin");
   }
   if (source.startsWith("npy:")) {
@@ -109,7 +109,7 @@ export function splitDataSpec(spec: string): { source: string; options: DataSpec
       if (options[m[1] as "targets" | "classes"] !== undefined) throw new InputError(`data ${quote(spec)}: ${m[1]} given twice`);
       options[m[1] as "targets" | "classes"] = v;
     } else if (part === "label") options.label = true;
-    else throw new InputError(`data ${quote(spec)}: unknown option ${quote(part, 30)} after '@' (expected targets=K, label or classes=K)`);
+    else throw new InputError(`data ${quote(spec)}: unknown option ${quote(part, 30)} after '@' (expected targets=K, label or classes=K)${spec.startsWith("-@") ? "" : "; no file of that name exists either"}`);
   }
   if (options.classes !== undefined && !options.label) throw new InputError(`data ${quote(spec)}: classes=K applies to class labels (add @label, or name the column label)`);
   return { source: spec.slice(0, at), options };

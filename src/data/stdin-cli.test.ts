@@ -16,9 +16,9 @@ const BIN = join(root, "bin", "embedscape.js");
 const FIX = join(root, "tools", "fixtures", "data-formats");
 const dir = mkdtempSync(join(tmpdir(), "embedscape-stdin-"));
 
-function cli(args: string[], input?: string | Buffer): { code: number | null; out: string; err: string } {
+function cli(args: string[], input?: string | Buffer, env?: Record<string, string>): { code: number | null; out: string; err: string } {
   const r = spawnSync(process.execPath, [BIN, ...args], {
-    encoding: "utf8", cwd: dir, timeout: 60_000, input, stdio: [input === undefined ? "ignore" : "pipe", "pipe", "pipe"],
+    encoding: "utf8", cwd: dir, timeout: 60_000, input, env: { ...process.env, ...env }, stdio: [input === undefined ? "ignore" : "pipe", "pipe", "pipe"],
   });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
@@ -56,6 +56,9 @@ test("CLI: bad input on standard input is exit 2 with one line; empty or absent 
   assertBadInput(cli(["critical", "--net", "t.json", "--data", "-"], Buffer.from([0x78, 0x31, 0xff, 0xfe, 0x0a])), /stdin: not valid UTF-8 text/);
   assertBadInput(cli(["critical", "--net", "t.json", "--data", "-"], ""), /stdin: no data rows/);
   assertBadInput(cli(["critical", "--net", "t.json", "--data", "-"]), /stdin: no data rows/); // stdin is /dev/null
+  // the memory limit applies to what standard input brings (checked as it is read, before it is parsed)
+  const big = `x1,x2,y1\n${"1,2,3\n".repeat(40_000)}`;
+  assertBadInput(cli(["critical", "--net", "t.json", "--data", "-"], big, { EMBEDSCAPE_MAX_MEMORY: "200k" }), /evaluating 2-3-1 on standard input \(240009 bytes so far\) needs about 703 kB of memory, more than the limit of 200 kB/);
 });
 
 const script = ["/usr/bin/script", "/bin/script"].find((p) => existsSync(p));
