@@ -188,6 +188,11 @@ describe("data specs: '@' options, JSON labels, memory", () => {
     same(loadDataset(join(tmp, "odd@name.csv")), 1, 1, 1, [1], [2]);
     writeFileSync(join(tmp, "lab.json"), '{"x": [1, 2, 3], "y": [0, 2, 1]}');
     same(loadDataset(`${join(tmp, "lab.json")}@label`), 3, 1, 3, [1, 2, 3], [1, 0, 0, 0, 0, 1, 0, 1, 0]);
+    writeFileSync(join(tmp, "x.npy"), writeNpy([1, 2, 3], [3]));
+    writeFileSync(join(tmp, "c.npy"), writeNpy([1, 0, 1], [3, 1]));
+    same(loadDataset(`npy:${join(tmp, "x.npy")}:${join(tmp, "c.npy")}@label`), 3, 1, 2, [1, 2, 3], [0, 1, 1, 0, 0, 1]);
+    same(loadDataset(`npy:${join(tmp, "x.npy")}:${join(tmp, "c.npy")}`), 3, 1, 1, [1, 2, 3], [1, 0, 1]);
+    assert.throws(() => loadDataset(`npy:${join(tmp, "x.npy")}:${join(tmp, "c.npy")}@targets=1`), bad(/targets=K splits the columns of a table/));
     assert.throws(() => loadDataset(join(tmp, "lab.txtx")), bad(/unknown format \(expected a .csv, .tsv, .txt, .json or .npz file, - \(standard input\)/));
   });
   it("the memory limit is checked on the row count before a table's values are converted, and on a text file's size before it is read", () => {
