@@ -48,6 +48,7 @@ test("CLI: class labels on standard input (-@label on a headerless table) train 
   const b = cli(["train", "--arch", "2-3-3", "--loss", "cross-entropy", "--data", "-@label", "--steps", "5", "--out", "c.json", "--json"], "1,2,0\n3,4,2\n5,6,1\n");
   assert.equal(b.code, 0, b.err);
   assertBadInput(cli(["critical", "--net", "c.json", "--data", "-@label"], "1,2,0\n3,4,0.5\n"), /stdin: line 2, label "0.5" is not a class number \(an integer ≥ 0\)/);
+  assertBadInput(cli(["critical", "--net", "c.json", "--data", "-"], "1,2,0\n3,4,2\n"), /data has 1 target column\(s\) but the net 2-3-3 outputs 3; if the column holds class numbers, add @label@classes=3 to the data spec/);
 });
 
 test("CLI: bad input on standard input is exit 2 with one line; empty or absent standard input does not hang", () => {
