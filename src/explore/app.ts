@@ -59,7 +59,8 @@ function plotInto(elId: string, req: PlotArgs): Promise<void> {
       if (plotLatest.get(elId) === id) showPlot($(elId), r);
       resolve();
     });
-    plotter.postMessage({ ...req, id, scale: window.devicePixelRatio || 1 } as PlotRequest);
+    // drawn at ≥ 2× so a plot scaled down to a narrow panel stays sharp (the rasterising is the worker's time)
+    plotter.postMessage({ ...req, id, scale: Math.max(2, window.devicePixelRatio || 1) } as PlotRequest);
   });
 }
 function showPlot(el: HTMLElement, r: PlotReply): void {
@@ -312,15 +313,15 @@ async function showAtlas(text: string, note = ""): Promise<void> {
     const minima = here.filter((s) => s.inertia.neg === 0).length, degenerate = here.filter((s) => s.status === "degenerate").length;
     return `<tr data-width="${w}"><td>${w}</td><td data-col="sets">${here.length}</td><td data-col="minima">${minima}</td><td data-col="saddles">${here.length - minima}</td><td>${idx}</td><td data-col="degenerate">${degenerate}</td><td data-col="embedding-in">${embIn}</td><td data-col="descent-out">${descOut}</td></tr>`;
   });
-  $("atlas-census").innerHTML = `<caption>census per width</caption><thead><tr><th scope="col">width</th><th scope="col">sets</th><th scope="col">minima</th><th scope="col">saddles</th><th scope="col">saddles × index n₋</th><th scope="col">degenerate</th><th scope="col">embedding edges in</th><th scope="col">descent edges out</th></tr></thead><tbody>${rows.join("")}</tbody>`;
+  $("atlas-census").innerHTML = `<caption>census per width</caption><thead><tr><th scope="col">width</th><th scope="col">sets</th><th scope="col">minima</th><th scope="col">saddles</th><th scope="col" title="number of saddles × their index n₋">× n₋</th><th scope="col" title="degenerate sets (‖∇R‖ ≤ 1e-6 with a singular Hessian)">degen.</th><th scope="col" title="embedding edges into this width">emb. in</th><th scope="col" title="descent edges out of this width">desc. out</th></tr></thead><tbody>${rows.join("")}</tbody>`;
   const shown = sets.slice(0, 200);
   $("atlas-sets").innerHTML = `<summary>${sets.length} sets with their embedding lineage${sets.length > shown.length ? ` (first ${shown.length})` : ""}</summary><table><thead><tr><th scope="col">id</th><th scope="col">width</th><th scope="col">loss</th><th scope="col">(n₋, n₀, n₊)</th><th scope="col">basin count</th><th scope="col">root width</th><th scope="col">lineage (root → set)</th></tr></thead><tbody>` +
     shown.map((s) => `<tr><td>${s.id}</td><td>${s.width}</td><td>${fmt(s.loss, 6)}</td><td>(${s.inertia.neg}, ${s.inertia.zero}, ${s.inertia.pos})</td><td>${s.count ?? ""}</td><td>${s.rootWidth ?? ""}</td><td>${(s.chain ?? [s.id]).join(" → ")}</td></tr>`).join("") + "</tbody></table>";
   const spec = {
-    $schema: "https://vega.github.io/schema/vega-lite/v6.json", title: "empirical diagram of the loss landscape", width: 420, height: 300,
+    $schema: "https://vega.github.io/schema/vega-lite/v6.json", title: "empirical diagram of the loss landscape", width: 520, height: 300,
     layer: [
       { data: { values: edges }, mark: { type: "line", opacity: 0.35 }, encoding: { x: { field: "width", type: "quantitative" }, y: { field: "loss", type: "quantitative", scale: { type: "log" } }, detail: { field: "edge" }, strokeDash: { field: "kind", type: "nominal" } } },
-      { data: { values: sets.map((s) => ({ width: s.width, loss: s.loss, index: s.inertia.neg, count: s.count ?? 1, id: s.id })) }, mark: { type: "point", filled: true }, encoding: { x: { field: "width", type: "quantitative", title: "width", axis: { tickMinStep: 1 } }, y: { field: "loss", type: "quantitative", scale: { type: "log" }, title: "loss" }, color: { field: "index", type: "ordinal", title: "index n₋" }, size: { field: "count", type: "quantitative", title: "basin count" } } },
+      { data: { values: sets.map((s) => ({ width: s.width, loss: s.loss, index: s.inertia.neg, count: s.count ?? 1, id: s.id })) }, mark: { type: "point", filled: true }, encoding: { x: { field: "width", type: "quantitative", title: "width", axis: { tickMinStep: 1 } }, y: { field: "loss", type: "quantitative", scale: { type: "log" }, title: "loss" }, color: { field: "index", type: "ordinal", title: "index n₋", scale: { scheme: "category10" } }, size: { field: "count", type: "quantitative", title: "basin count" } } },
     ],
   } as TopLevelSpec;
   await plotInto("atlas", { kind: "spec", args: [spec] });
