@@ -2,9 +2,9 @@
 float64 loss and gradient, so the test (which needs no torch) checks embedscape against PyTorch.
 
 usage: /usr/bin/python3 tools/torch_state_dicts.py [OUT_DIR]     (default tools/fixtures/torch-state-dicts)
-       /usr/bin/python3 tools/torch_state_dicts.py check NAME FILE.safetensors DATA.csv
-           -> loads FILE into a fresh model of case NAME with load_state_dict(strict=True) and prints its float64 loss
-              on DATA (the round-trip check: embedscape saves back with the names the net came with)
+       /usr/bin/python3 tools/torch_state_dicts.py check NAME FILE.safetensors DATA.csv [NAME FILE DATA …]
+           -> loads each FILE into a fresh model of case NAME with load_state_dict(strict=True) and prints
+              {NAME: float64 loss on DATA} (the round-trip check: embedscape saves back with the names it read)
 
 Per case NAME it writes NAME.safetensors (with `safetensors.torch.save_file` when the `safetensors` package is
 importable, else the same format by hand: u64 little-endian header length, JSON header, raw little-endian data),
@@ -183,16 +183,17 @@ def make_case(name, out_dir):
 
 
 if len(sys.argv) > 1 and sys.argv[1] == "check":
-    name, path, data = sys.argv[2], sys.argv[3], sys.argv[4]
-    factory, _, _, loss, shape = CASES[name]
-    model = factory().double()
-    model.load_state_dict(read_safetensors(path), strict=True)  # raises on a missing or unexpected key
-    rows = [list(map(float, l.split(","))) for l in open(data).read().split("\n")[1:] if l]
-    head = open(data).readline().strip().split(",")
-    d = sum(1 for h in head if h.startswith("x"))
-    t = torch.tensor(rows, dtype=torch.float64)
-    with torch.no_grad():
-        print(json.dumps({"R": loss_of(model(t[:, :d].reshape((-1,) + shape)), t[:, d:], loss).item()}))
+    results = {}
+    for name, path, data in zip(sys.argv[2::3], sys.argv[3::3], sys.argv[4::3]):
+        factory, _, _, loss, shape = CASES[name]
+        model = factory().double()
+        model.load_state_dict(read_safetensors(path), strict=True)  # raises on a missing or unexpected key
+        lines = [l for l in open(data).read().split("\n") if l]
+        d = sum(1 for h in lines[0].split(",") if h.startswith("x"))
+        t = torch.tensor([list(map(float, l.split(","))) for l in lines[1:]], dtype=torch.float64)
+        with torch.no_grad():
+            results[name] = loss_of(model(t[:, :d].reshape((-1,) + shape)), t[:, d:], loss).item()
+    print(json.dumps(results))
 else:
     out_dir = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures", "torch-state-dicts")
     os.makedirs(out_dir, exist_ok=True)

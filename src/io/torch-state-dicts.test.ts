@@ -197,12 +197,14 @@ test("CLI: a PyTorch file loads with FILE@activation, prints its notes once on s
 
 test("PyTorch takes a saved-back net with strict load_state_dict into the original model class", { skip: torchMissing }, () => {
   const dir = mkdtempSync(join(tmpdir(), "es-sd-"));
-  for (const name of ["fc-names", "prefix", "flatten", "bias-false", "bf16"]) {
+  const names = ["fc-names", "modulelist", "prefix", "flatten", "bias-false", "bf16"];
+  const args = names.flatMap((name) => {
     const out = join(dir, `${name}.safetensors`);
     saveNet(out, load(name));
-    const res = spawnSync(PY, [SCRIPT, "check", name, out, join(DIR, `${name}.csv`)], { encoding: "utf8" });
-    assert.equal(res.status, 0, res.stderr);
-    const R = (JSON.parse(res.stdout) as { R: number }).R;
-    assert.ok(Math.abs(R - ref(name).R) <= 1e-12 * ref(name).R, `${name}: ${R} vs ${ref(name).R}`);
-  }
+    return [name, out, join(DIR, `${name}.csv`)];
+  });
+  const res = spawnSync(PY, [SCRIPT, "check", ...args], { encoding: "utf8" });
+  assert.equal(res.status, 0, res.stderr);
+  const R = JSON.parse(res.stdout) as Record<string, number>;
+  for (const name of names) assert.ok(Math.abs(R[name] - ref(name).R) <= 1e-12 * ref(name).R, `${name}: ${R[name]} vs ${ref(name).R}`);
 });
