@@ -300,7 +300,8 @@ function initialStep(theta: Float64Array, g: Float64Array, rtol: number, atol: n
     d1 += (g[i] / sc) ** 2;
   }
   d0 = Math.sqrt(d0 / theta.length); d1 = Math.sqrt(d1 / theta.length);
-  return d0 < 1e-5 || d1 < 1e-5 ? 1e-6 : 0.01 * (d0 / d1);
+  const h0 = d0 < 1e-5 || d1 < 1e-5 ? 1e-6 : 0.01 * (d0 / d1);
+  return h0 > 0 && Number.isFinite(h0) ? h0 : 1e-6; // tolerances so small that the scaled norms overflow
 }
 
 function scaledErrorNorm(err: Float64Array, a: Float64Array, b: Float64Array, rtol: number, atol: number): number {
