@@ -300,7 +300,7 @@ async function runGradient(ctx: RunContext, settings: TrainSettings, resume: Tra
     };
     result = B === undefined
       ? await trainAsync(net, data, { ...common, onStep: (s, loss, gn) => bar.update(s + 1, { loss, grad: gn }) })
-      : await trainMinibatchAsync(net, data, { ...common, batchSize: B, shuffleSeed: settings.shuffleSeed, onStep: (s, loss) => bar.update(s + 1, { "batch loss": loss }) });
+      : await trainMinibatchAsync(net, data, { ...common, batchSize: B, shuffleSeed: settings.shuffleSeed, onStep: (s, loss) => bar.update(s + 1, { loss }) });
   } catch (e) {
     if (!(e instanceof TrainDivergedError)) throw e;
     // exit 3 (ran but did not reach its goal): nothing written, the last checkpoint (if any) kept
