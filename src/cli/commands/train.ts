@@ -44,8 +44,10 @@ Optimizers:
                           --t-end T and/or for --steps N accepted steps (default: 1000 steps when no --t-end
                           is given, no step limit when one is); --method ros2 (Rosenbrock, exact Hessian,
                           stiff-capable; the default up to ${ROSENBROCK_MAX_PARAMS} parameters) or dopri5 (Dormand–Prince 5(4),
-                          explicit: its steps stay ≲ 3.3/λ_max near a minimum; the default above). Exit 3
-                          when the integrator fails (step size underflow, non-finite loss).
+                          explicit: its steps stay ≲ 3.3/λ_max near a minimum; the default above). ros2 is
+                          second order: where the flow is not stiff it needs many more steps than dopri5 at
+                          the same --rtol; it pays off where the flow is stiff. Exit 3 when the integrator
+                          fails (step size underflow, non-finite loss).
 Checkpoints record every setting that affects the result (optimizer, lr, batch size, shuffle seed and the
 position in the epoch's permutation; flow: method, tolerances, t, h and the step counts); --resume
 continues bit for bit. A changed setting needs --override: gd ↔ adam keeps the step count with fresh
