@@ -20,7 +20,9 @@ import { netFromJson, netToJson } from "../io/net-json.js";
 import { netFromSafetensors, netToSafetensors } from "../io/safetensors.js";
 import { decodeFloats, DTYPE_BYTES, isFloatDtype, stateDictSource } from "../io/state-dict.js";
 import { initNet, makeArch, paramCount, type Net } from "../nn/arch.js";
-import { checkpointToJson, datasetHash, readCheckpoint, type TrainSettings } from "../optim/checkpoint.js";
+import { checkpointToJson, datasetHash, readCheckpoint, type FlowSettings, type TrainSettings } from "../optim/checkpoint.js";
+import { gradientFlow } from "../optim/flow.js";
+import { trainMinibatch } from "../optim/sgd.js";
 import { train } from "../optim/train.js";
 import { InputError } from "../util/errors.js";
 import { Rng } from "../util/rng.js";
@@ -203,7 +205,18 @@ function checkpointSeeds(): Uint8Array[] {
       data: { spec: "fuzz.csv", sha256: datasetHash(data), n: 3, d: 1, k: 1 }, start: { kind: "init", scheme: "pytorch", seed: 4 + i, scale: 1 },
     };
     return enc(checkpointToJson(r.net, r.state, settings));
-  });
+  }).concat(otherCheckpointSeeds(data));
+}
+
+/** A minibatch checkpoint (batch position beside the step) and a gradient-flow checkpoint, for the same data. */
+function otherCheckpointSeeds(data: Dataset): Uint8Array[] {
+  const net = initNet(makeArch([1, 3, 1], "tanh", "mse"), { seed: 6 });
+  const base = { widths: [1, 3, 1], activation: "tanh", loss: "mse", data: { spec: "fuzz.csv", sha256: datasetHash(data), n: 3, d: 1, k: 1 }, start: { kind: "init" as const, scheme: "pytorch", seed: 6, scale: 1 } };
+  const sgd = trainMinibatch(net, data, { optimizer: "adam", lr: 0.01, steps: 5, batchSize: 2, shuffleSeed: 3 });
+  const sgdSettings: TrainSettings = { optimizer: "adam", lr: 0.01, beta1: 0.9, beta2: 0.999, eps: 1e-8, batchSize: 2, shuffleSeed: 3, ...base };
+  const fl = gradientFlow(net, data, { method: "ros2", maxAccepted: 4, tEnd: Infinity });
+  const flowSettings: FlowSettings = { optimizer: "flow", method: "ros2", rtol: 1e-6, atol: 1e-9, tEnd: null, ...base };
+  return [enc(checkpointToJson(sgd.net, sgd.state, sgdSettings)), enc(checkpointToJson(fl.net, { optimizer: "flow", ...fl.state }, flowSettings))];
 }
 
 /**
@@ -350,7 +363,9 @@ export function readerTargets(): FuzzTarget[] {
       verify: (_b, r) => {
         const c = r as ReturnType<typeof readCheckpoint>;
         const P = c.net.theta.length;
-        if (!Number.isSafeInteger(c.state.step) || c.state.step < 0) throw new Error(`step ${c.state.step}`);
+        if (c.state.optimizer === "flow") {
+          if (!Number.isSafeInteger(c.state.accepted) || !(c.state.h > 0) || !(c.state.t >= 0)) throw new Error(`flow state ${JSON.stringify(c.state).slice(0, 80)}`);
+        } else if (!Number.isSafeInteger(c.state.step) || c.state.step < 0) throw new Error(`step ${c.state.step}`);
         if (c.state.optimizer === "adam" && (c.state.m?.length !== P || c.state.v?.length !== P)) throw new Error("moment lengths");
         const back = readCheckpoint(checkpointToJson(c.net, c.state, c.settings), "round trip");
         sameNet(back.net, c.net, "round trip");
