@@ -74,8 +74,8 @@ export function curveSpec(
     data: { values },
     mark: { type: "line", strokeWidth: 1.6 },
     encoding: {
-      x: { field: "step", type: "quantitative", title: opts.xTitle ?? "step", scale: { type: opts.logX ? "log" : "linear", domain: xDomain, nice: false } },
-      y: { field: "value", type: "quantitative", title: opts.yTitle ?? "loss", scale: { type: opts.logY === false ? "linear" : "log" } },
+      x: { field: "step", type: "quantitative", title: opts.xTitle ?? "step", scale: { type: opts.logX ? "log" : "linear", domain: xDomain, nice: false }, axis: { labelOverlap: "greedy", labelSeparation: 4 } },
+      y: { field: "value", type: "quantitative", title: opts.yTitle ?? "loss", scale: { type: opts.logY === false ? "linear" : "log" }, axis: { labelOverlap: "greedy", labelSeparation: 2 } },
       // legend entries in the order the series were given (not sorted as strings: m = 1, 2, 3, 30, 200), never truncated
       color: series.length > 1 ? { field: "series", type: "nominal", title: null, sort: series.map((s) => s.name), legend: { labelLimit: 0 } } : { value: "#1f2937" },
     },
