@@ -40,6 +40,10 @@ export interface AtlasStoreLike {
   runs(): Array<{ width: number }>;
   isDone(c: AtlasCell): boolean;
   commit(cell: AtlasCell, r: CellResult, settings: AtlasSettings, annotate: SetAnnotator): number;
+  /** Optional: keep a result that finished before an earlier cell of its phase (it is committed in its turn). */
+  stash?(cell: AtlasCell, r: CellResult): void;
+  /** Optional: a result kept by `stash` in an earlier, interrupted run. */
+  stashed?(cell: AtlasCell): CellResult | undefined;
 }
 
 /**
@@ -49,7 +53,8 @@ export interface AtlasStoreLike {
  *   2. `embed`: every set found at a narrower width, through the critical embeddings of `embeddingsFor`,
  *   3. `descent`: from every saddle at this width (except those descent itself found), ± each negative-curvature eigenvector, Adam, then the solver.
  * Each phase's cells depend only on what earlier phases stored, so `--resume` regenerates the same cells and skips
- * the finished ones (their keys are in `runs`). Every finished cell is committed at once.
+ * the finished ones (their keys are in `runs`). Finished cells are committed in plan order (so the atlas does not
+ * depend on the number of workers); one that finishes early waits in the store's `stash`.
  */
 export async function runAtlasOn(store: AtlasStoreLike, settings: AtlasSettings, data: Dataset, runner: CellRunner, onProgress?: (p: AtlasProgress) => void): Promise<AtlasSummary> {
   const perWidth = new Map<number, { width: number; runs: number; sets: number }>(settings.widths.map((w) => [w, { width: w, runs: 0, sets: store.setsAt(w).length }]));
@@ -99,15 +104,40 @@ export async function runAtlasOn(store: AtlasStoreLike, settings: AtlasSettings,
       let done = planned.length - todo.length;
       const report = (lastKey?: string): void => onProgress?.({ phase: ph.name, width: m, done, total: planned.length, perWidth: [...perWidth.values()], lastKey });
       report();
-      await runner.run(todo.map((t) => ({ cell: t.cell, settings, data: plain, input: t.input })), (task: CellTask, r: CellResult) => {
-        const created = store.commit(task.cell, r, settings, annotate);
-        const pw = perWidth.get(task.cell.width)!;
-        pw.runs++;
-        pw.sets += created;
-        ran++;
-        done++;
-        report(cellKey(task.cell));
+      // results are committed in plan order, whatever order the runner finishes them in: set ids, the representative θ
+      // of each set and edge details are then the same for any number of workers; a result that has to wait is stashed
+      // in the store (a kill loses only the cells in flight), and one stashed by an interrupted run is not run again
+      const tasks = todo.map((t) => ({ cell: t.cell, settings, data: plain, input: t.input }));
+      const order = tasks.map((t) => cellKey(t.cell));
+      const ready = new Map<string, { task: CellTask; r: CellResult }>();
+      const toRun: CellTask[] = [];
+      for (const t of tasks) {
+        const r = store.stashed?.(t.cell);
+        if (r) ready.set(cellKey(t.cell), { task: t, r }); else toRun.push(t);
+      }
+      let next = 0;
+      const flush = (): void => {
+        for (let item = ready.get(order[next]); next < order.length && item; item = ready.get(order[next])) {
+          ready.delete(order[next]);
+          next++;
+          const created = store.commit(item.task.cell, item.r, settings, annotate);
+          const pw = perWidth.get(item.task.cell.width)!;
+          pw.runs++;
+          pw.sets += created;
+          ran++;
+          done++;
+          report(cellKey(item.task.cell));
+        }
+      };
+      flush();
+      await runner.run(toRun, (task: CellTask, r: CellResult) => {
+        const key = cellKey(task.cell);
+        if (key !== order[next]) store.stash?.(task.cell, r);
+        ready.set(key, { task, r });
+        flush();
       });
+      flush();
+      if (next < order.length) throw new Error(`atlas: phase ${ph.name} at width ${m}: ${order.length - next} planned cell(s) returned no result`);
     }
   }
   return { runs: ran, skipped, sets: [...perWidth.values()].reduce((a, p) => a + p.sets, 0), perWidth: [...perWidth.values()] };

@@ -1,5 +1,6 @@
 import Database from "better-sqlite3";
 import { existsSync } from "node:fs";
+import { deserialize, serialize } from "node:v8";
 import { InputError } from "../util/errors.js";
 import { cellKey, templateWidths, type AtlasCell, type AtlasSettings, type CellResult, type PointResult } from "./cells.js";
 import { commitCell, inSet, num, pointOriginJson, SCHEMA_VERSION, type EdgeRow, type SetAnnotator, type SetRow } from "./commit.js";
@@ -15,6 +16,7 @@ import { commitCell, inSet, num, pointOriginJson, SCHEMA_VERSION, type EdgeRow, 
  *   points(id, run_key, set_id, width, theta, loss, grad_norm, neg, zero, pos, tau, gap, status, converged,
  *          iterations, reason, origin)                                          every point a cell returned
  *   edges(id, kind, from_set, to_set, count, mismatches, detail)  kind ∈ {embedding, descent}, unique per (kind, from, to)
+ *   pending(key, result)                finished cells waiting for their turn (results commit in plan order)
  *
  * A finished cell is committed in ONE transaction (its run row, its points, the sets they create and the edges), so a
  * kill at any moment loses only the cells in flight; the runs table is the resume log.
@@ -39,6 +41,7 @@ CREATE TABLE IF NOT EXISTS points (
   tau REAL, gap REAL, status TEXT NOT NULL, converged INTEGER NOT NULL, iterations INTEGER NOT NULL, reason TEXT,
   origin TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS points_set ON points(set_id);
+CREATE TABLE IF NOT EXISTS pending (key TEXT PRIMARY KEY, result BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS edges (
   id INTEGER PRIMARY KEY, kind TEXT NOT NULL CHECK (kind IN ('embedding','descent')),
   from_set INTEGER NOT NULL REFERENCES sets(id), to_set INTEGER NOT NULL REFERENCES sets(id),
@@ -188,6 +191,22 @@ export class AtlasStore {
       .map((r) => ({ key: r.key as string, width: r.width as number, source: r.source as string, seed: r.seed as number, finishedAt: r.finished_at as string }));
   }
 
+  /**
+   * Keep a finished cell that must wait for an earlier one before it is committed (cells are committed in plan order,
+   * so set ids and representatives do not depend on which worker finished first); a kill does not lose it, and a
+   * resumed run takes it from here instead of running the cell again. The result is stored with v8's structured
+   * serialisation (float64 arrays exact).
+   */
+  stash(cell: AtlasCell, r: CellResult): void {
+    this.db.prepare("INSERT OR REPLACE INTO pending(key, result) VALUES (?, ?)").run(cellKey(cell), serialize(r));
+  }
+
+  /** A stashed result of `cell`, if a run finished it but did not commit it yet. */
+  stashed(cell: AtlasCell): CellResult | undefined {
+    const row = this.db.prepare("SELECT result FROM pending WHERE key = ?").get(cellKey(cell)) as { result: Buffer } | undefined;
+    return row ? (deserialize(row.result) as CellResult) : undefined;
+  }
+
   /** Find the set a critical point belongs to: same width and inertia, loss within tolerance, same canonical form. */
   findSet(p: PointResult, tol: AtlasSettings["match"]): SetRow | undefined {
     if (!p.canonical) return undefined;
@@ -209,8 +228,10 @@ export class AtlasStore {
     const upEdge = this.db.prepare(`INSERT INTO edges(kind, from_set, to_set, count, mismatches, detail) VALUES (?,?,?,1,?,?)
       ON CONFLICT(kind, from_set, to_set) DO UPDATE SET count = count + 1, mismatches = mismatches + excluded.mismatches,
       detail = CASE WHEN excluded.mismatches > 0 AND edges.mismatches = 0 THEN excluded.detail ELSE edges.detail END`);
+    const delPending = this.db.prepare("DELETE FROM pending WHERE key = ?");
     let added: SetRow[] = [];
     this.db.transaction(() => {
+      delPending.run(key);
       added = commitCell(cell, r, settings, annotate, this.layer, (w) => this.setsAt(w), {
         run: (k, c, res) => { insRun.run(k, c.width, c.source, c.seed, JSON.stringify(c.params), res.points.length, res.seconds, new Date().toISOString()); },
         set: (s) => Number(insSet.run(s.width, s.loss, s.gradNorm, s.inertia.neg, s.inertia.zero, s.inertia.pos, s.tau, s.gap, toBlob(s.theta), toBlob(s.eigenvalues),

@@ -349,7 +349,7 @@ async function doAtlas(seeds: number): Promise<void> {
   const bar = $<HTMLProgressElement>("atlas-bar");
   await run("computing the atlas", async () => {
     if (!(settings.data in ATLAS_DATA)) throw new Error(`the in-page atlas needs a 1-D preset (${Object.keys(ATLAS_DATA).join(", ")}); the data are "${settings.data}"`);
-    setText("atlas-command", `embedscape atlas run --data ${ATLAS_DATA[settings.data]} --widths 1..3 --seeds ${seeds} --activation ${settings.act} --jobs 1 --out atlas.sqlite`);
+    setText("atlas-command", `embedscape atlas run --data ${ATLAS_DATA[settings.data]} --widths 1..3 --seeds ${seeds} --activation ${settings.act} --out atlas.sqlite`);
     $("atlas-cancel").removeAttribute("disabled");
     try {
       const r = await atlasRun({ preset: settings.data, activation: settings.act, seeds, widths: ATLAS_DEFAULTS.widths }, (m) => {

@@ -3,7 +3,7 @@
  * `embedscape atlas run` — the same cells, canonical forms, set identification, census and embedding lineage
  * (src/atlas/run-core.ts, commit.ts) — kept in a `MemoryAtlasStore` instead of SQLite. Cells run one at a time with a
  * yield between them, so progress streams to the page and a cancel is seen after the cell in flight; a cancelled run
- * returns the partial atlas. Its export equals `atlas export` of `atlas run --jobs 1` for the same settings.
+ * returns the partial atlas. Its export equals `atlas export` of `atlas run` for the same settings (any `--jobs`: cells commit in plan order).
  */
 import presets from "embedscape:presets";
 import { defaultSettings, runCell, type AtlasSettings, type CellTask } from "../atlas/cells.js";
