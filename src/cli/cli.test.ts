@@ -9,24 +9,14 @@ import { netToJson } from "../io/net-json.js";
 import { fixtureC } from "../nn/fixtures.js";
 import { formatDataCsv } from "../data/csv.js";
 import { findChromium, renderInChromium } from "../report/browser.js";
+import { assertBadInput, runCli, type CliResult } from "../testing/cli.js";
 
 const MAIN = join(dirname(fileURLToPath(import.meta.url)), "main.js");
 const dir = mkdtempSync(join(tmpdir(), "embedscape-cli-"));
 
-function cli(...args: string[]): { code: number | null; out: string; err: string } {
-  const r = spawnSync(process.execPath, [MAIN, ...args], { encoding: "utf8", cwd: dir, timeout: 120_000 });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
+const cli = (...args: string[]): CliResult => runCli(args, { cwd: dir });
 
-/** Exit code 2 and exactly one line on stderr that mentions `pattern`, no stack trace. */
-function assertBadInput(r: { code: number | null; err: string }, pattern: RegExp): void {
-  assert.equal(r.code, 2, `exit code 2 expected, got ${r.code}: ${r.err}`);
-  const lines = r.err.trim().split("\n");
-  assert.equal(lines.length, 1, `one line expected: ${r.err}`);
-  assert.match(lines[0], /^embedscape: /);
-  assert.match(lines[0], pattern);
-  assert.doesNotMatch(r.err, /\n\s+at /);
-}
+
 
 test("CLI: train on fixture B's data then critical reaches ‖∇R‖ ≤ 1e-12 with a clear-cut inertia", () => {
   const tr = cli("train", "--arch", "1-2-1", "--activation", "tanh", "--loss", "mse", "--data", "grid:cos2x:9", "--steps", "6000",

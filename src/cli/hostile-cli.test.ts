@@ -5,7 +5,7 @@
  * after 100 steps (SIGINT) or not at all (SIGTERM), rounded integers, infinite margins printed as null.
  */
 import assert from "node:assert/strict";
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -14,23 +14,14 @@ import { fileURLToPath } from "node:url";
 import { netToJson } from "../io/net-json.js";
 import { initNet, makeArch } from "../nn/arch.js";
 import { fixtureB } from "../nn/fixtures.js";
+import { assertBadInput as refused, runCli, type CliResult } from "../testing/cli.js";
 
 const MAIN = join(dirname(fileURLToPath(import.meta.url)), "main.js");
 const dir = mkdtempSync(join(tmpdir(), "es-hostile-"));
 
-function cli(args: string[], env: Record<string, string> = {}, timeout = 60_000): { code: number | null; signal: NodeJS.Signals | null; out: string; err: string } {
-  const r = spawnSync(process.execPath, [MAIN, ...args], { encoding: "utf8", cwd: dir, timeout, env: { ...process.env, ...env } });
-  return { code: r.status, signal: r.signal, out: r.stdout, err: r.stderr };
-}
+const cli = (args: string[], env: Record<string, string> = {}, timeout = 60_000): CliResult => runCli(args, { cwd: dir, env, timeout });
 
-/** Exit 2 with one line `embedscape: …` matching `re` (no stack trace). */
-function refused(r: { code: number | null; err: string }, re: RegExp, what = ""): void {
-  assert.equal(r.code, 2, `${what}: exit 2 expected, got ${r.code}: ${r.err.slice(0, 400)}`);
-  const lines = r.err.trim().split("\n");
-  assert.equal(lines.length, 1, `${what}: one line expected: ${r.err.slice(0, 400)}`);
-  assert.match(lines[0], /^embedscape: /);
-  assert.match(lines[0], re, what);
-}
+
 
 /**
  * Start `train` with a fast checkpoint interval, wait until its first checkpoint exists, read it, then send

@@ -5,7 +5,7 @@
  * combinations are one-line exit-2 errors; an integrator failure exits 3; --json adds fields only.
  */
 import assert from "node:assert/strict";
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -15,23 +15,14 @@ import { grid1d } from "../data/synthetic.js";
 import { norm2 } from "../linalg/dense.js";
 import { netFromJson } from "../io/net-json.js";
 import { Evaluator } from "../nn/evaluator.js";
+import { assertBadInput as refused, runCli, type CliResult } from "../testing/cli.js";
 
 const MAIN = join(dirname(fileURLToPath(import.meta.url)), "main.js");
 const dir = mkdtempSync(join(tmpdir(), "es-train-cli-"));
 
-function cli(args: string[]): { code: number | null; out: string; err: string } {
-  const r = spawnSync(process.execPath, [MAIN, ...args], { encoding: "utf8", cwd: dir, timeout: 120_000 });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
+const cli = (args: string[]): CliResult => runCli(args, { cwd: dir });
 
-/** Exit 2 with one line `embedscape: …` matching `re` (no stack trace). */
-function refused(r: { code: number | null; err: string }, re: RegExp, what = ""): void {
-  assert.equal(r.code, 2, `${what}: exit 2 expected, got ${r.code}: ${r.err.slice(0, 400)}`);
-  const lines = r.err.trim().split("\n");
-  assert.equal(lines.length, 1, `${what}: one line expected: ${r.err.slice(0, 400)}`);
-  assert.match(lines[0], /^embedscape: /);
-  assert.match(lines[0], re, what);
-}
+
 
 interface Checkpoint { meta: { checkpoint: number; train: Record<string, number | string>; settings: Record<string, unknown> } }
 

@@ -10,26 +10,16 @@ import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { assertBadInput, runCli, type CliResult } from "../testing/cli.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const BIN = join(root, "bin", "embedscape.js");
 const FIX = join(root, "tools", "fixtures", "data-formats");
 const dir = mkdtempSync(join(tmpdir(), "embedscape-stdin-"));
 
-function cli(args: string[], input?: string | Buffer, env?: Record<string, string>): { code: number | null; out: string; err: string } {
-  const r = spawnSync(process.execPath, [BIN, ...args], {
-    encoding: "utf8", cwd: dir, timeout: 60_000, input, env: { ...process.env, ...env }, stdio: [input === undefined ? "ignore" : "pipe", "pipe", "pipe"],
-  });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
+const cli = (args: string[], input?: string | Buffer, env?: Record<string, string>): CliResult => runCli(args, { cwd: dir, timeout: 60_000, ...(input === undefined ? {} : { input }), ...(env ? { env } : {}) });
 
-function assertBadInput(r: { code: number | null; err: string }, pattern: RegExp): void {
-  assert.equal(r.code, 2, `exit code 2 expected, got ${r.code}: ${r.err}`);
-  const lines = r.err.trim().split("\n");
-  assert.equal(lines.length, 1, `one line expected: ${r.err}`);
-  assert.match(lines[0], /^embedscape: /);
-  assert.match(lines[0], pattern);
-}
+
 
 const csv = readFileSync(join(FIX, "savetxt-header.csv"), "utf8");
 
