@@ -10,18 +10,11 @@ export interface AtlasReader {
 }
 
 /** One set in `atlas export --json` (issue 15 §4: these names are a contract; add fields, never rename). */
-export interface ExportedSet {
-  id: number;
-  width: number;
-  loss: number;
-  gradNorm: number;
-  inertia: { neg: number; zero: number; pos: number };
-  tau: number;
+export interface ExportedSet extends Pick<SetRow, "id" | "width" | "loss" | "gradNorm" | "inertia" | "tau" | "rootWidth" | "status" | "evidence" | "reduction"> {
   /** Gap ratio smallest non-zero |λ| / largest zero |λ|; null when one side is empty (infinite). */
   gap: number | null;
   /** The inertia does not hinge on τ (gap ratio ≥ 1e3). */
   inertiaClear: boolean;
-  rootWidth: number;
   /** Sets with an embedding edge into this one. */
   parents: number[];
   /** Embedding chain from the root: set ids, narrowest first, ending with this set (just [id] when none is known). */
@@ -30,12 +23,10 @@ export interface ExportedSet {
   count: number;
   sources: Record<string, number>;
   seeds: Array<{ source: string; seed: number }>;
-  status: "critical" | "degenerate";
-  evidence: Record<string, unknown> | null;
   /** n₀ measured vs the §2.9 prediction of the embedding that created the set (null if none). */
   degeneracy: { measured: number; predicted: number | null };
   trulyBad: Record<string, unknown> | null;
-  reduction: Record<string, unknown>;
+  /** θ as plain arrays (SetRow holds Float64Arrays). */
   canonical: { widths: number[]; theta: number[] };
   theta: number[];
 }
