@@ -29,11 +29,15 @@ export function netFlag(flag: string, path: string | undefined, opts?: LoadNetOp
  * known — before a grid is generated or a file's values are converted.
  */
 export function dataFlag(flag: string, spec: string | undefined, net?: Net): Dataset {
-  if (!spec) throw new InputError(`${flag} is required (a .csv/.json file or a data spec such as grid:cos2x:9)`);
+  if (!spec) throw new InputError(`${flag} is required (a .csv/.tsv/.npz/.json file, - for standard input, or a data spec such as grid:cos2x:9)`);
   const widths = net?.arch.widths;
   const data = loadDataset(spec, widths ? { rowBytes: 8 * 12 * widths.reduce((a, b) => a + b, 0), what: `evaluating ${widths.join("-")} on` } : {});
   if (net) {
     requireMemory(evaluatorBytes(net.arch.widths, data.n), `evaluating ${net.arch.widths.join("-")} on ${data.n} samples`);
+    const k = net.arch.widths[net.arch.widths.length - 1];
+    if (data.k === 1 && k > 1 && data.d === net.arch.widths[0] && net.arch.loss === "cross-entropy") {
+      throw new InputError(`data has 1 target column(s) but the net ${net.arch.widths.join("-")} outputs ${k}; if the column holds class numbers, add @label@classes=${k} to the data spec (one-hot targets)`);
+    }
     checkCompatible(net.arch, data);
   }
   return data;

@@ -1,8 +1,8 @@
 import { InputError, quote } from "../util/errors.js";
 import { requireMemory } from "../util/memory.js";
 
-/** A dense float64 array read from .npy: C-order data and its shape (1-D or 2-D). */
-export interface NpyArray { shape: number[]; data: Float64Array }
+/** A dense float64 array read from .npy: C-order data and its shape (1-D or 2-D); `integer` when the file's dtype was an integer type. */
+export interface NpyArray { shape: number[]; data: Float64Array; integer?: boolean }
 
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
 
@@ -14,6 +14,17 @@ const DTYPES: Record<string, { width: number; little: boolean }> = {
   "<f8": { width: 8, little: true }, ">f8": { width: 8, little: false },
   "<f4": { width: 4, little: true }, ">f4": { width: 4, little: false },
 };
+
+/**
+ * Integer dtypes read with `{ integers: true }` (data files: labels, integer features), upcast to float64 exactly:
+ * signed/unsigned 8, 16, 32, 64 bits in either byte order, and bool; a 64-bit value beyond ±2⁵³ is refused.
+ */
+const INT_DTYPES: Record<string, { width: 1 | 2 | 4 | 8; signed: boolean; little: boolean }> = Object.fromEntries(
+  ([1, 2, 4, 8] as const).flatMap((w) => [true, false].flatMap((signed) => {
+    const c = signed ? "i" : "u";
+    return w === 1 ? [[`|${c}1`, { width: 1, signed, little: true }]] : [[`<${c}${w}`, { width: w, signed, little: true }], [`>${c}${w}`, { width: w, signed, little: false }]];
+  })).concat([["|b1", { width: 1, signed: false, little: true }]]),
+);
 
 type PyValue = { kind: "str"; value: string } | { kind: "bool"; value: boolean } | { kind: "int"; value: number } | { kind: "tuple"; value: number[] };
 
@@ -84,10 +95,10 @@ function parseHeaderDict(h: string, fail: (msg: string) => never): Map<string, P
 /**
  * Read a NumPy .npy file as numpy.load does (format versions 1.0, 2.0, 3.0; numpy's header rules, see
  * parseHeaderDict; exactly the keys 'descr', 'fortran_order', 'shape'), restricted to what embedscape uses:
- * dtype '<f8', '>f8', '<f4', '>f4'; 1-D or 2-D; C or Fortran order (returned in C order); finite values; the file
+ * dtype '<f8', '>f8', '<f4', '>f4' (with `integers`, also the integer and bool dtypes of INT_DTYPES); 1-D or 2-D; C or Fortran order (returned in C order); finite values; the file
  * ends where the data ends. Everything else is an InputError naming the problem.
  */
-export function readNpy(bytes: Uint8Array, name = "npy"): NpyArray {
+export function readNpy(bytes: Uint8Array, name = "npy", opts: { integers?: boolean } = {}): NpyArray {
   const fail = (msg: string): never => { throw new InputError(`${name}: ${msg}`); };
   if (bytes.length < 10) fail(`file too short for a .npy header (${bytes.length} bytes)`);
   for (let i = 0; i < 6; i++) if (bytes[i] !== MAGIC[i]) fail("not a .npy file (bad magic)");
@@ -115,7 +126,8 @@ export function readNpy(bytes: Uint8Array, name = "npy"): NpyArray {
   if (shapeV.kind !== "tuple") return fail("'shape' is not a tuple of integers");
   if (fortran.kind !== "bool") return fail("'fortran_order' is not True or False");
   if (descr.kind !== "str") return fail("'descr' is not a dtype string");
-  const t = DTYPES[descr.value] ?? fail(`dtype ${quote(descr.value, 20)} is not supported (expected '<f8', '<f4', '>f8' or '>f4')`);
+  const it = opts.integers ? INT_DTYPES[descr.value] : undefined;
+  const t = it ?? DTYPES[descr.value] ?? fail(`dtype ${quote(descr.value, 20)} is not supported (expected '<f8', '<f4', '>f8' or '>f4'${opts.integers ? " or an integer type such as '<i8'" : ""})`);
   const shape = shapeV.value;
   if (shape.length < 1 || shape.length > 2) fail(`only 1-D and 2-D arrays are supported, got shape (${shape.join(", ")})`);
   const count = shape.reduce((a, b) => a * b, 1);
@@ -127,13 +139,26 @@ export function readNpy(bytes: Uint8Array, name = "npy"): NpyArray {
   const data = new Float64Array(count);
   const rows = shape[0], cols = shape.length === 2 ? shape[1] : 1;
   for (let i = 0; i < count; i++) {
-    const v = t.width === 8 ? dv.getFloat64(start + 8 * i, t.little) : dv.getFloat32(start + 4 * i, t.little);
-    if (!Number.isFinite(v)) fail(`value ${i} is not finite (${v})`);
+    const v = it ? intAt(dv, start + it.width * i, it) : t.width === 8 ? dv.getFloat64(start + 8 * i, t.little) : dv.getFloat32(start + 4 * i, t.little);
+    if (!Number.isFinite(v)) fail(it ? `value ${i} is beyond ±2^53, not exactly a float64` : `value ${i} is not finite (${v})`);
     // Fortran order stores column j contiguously: file index i = j·rows + r
     if (fortran.value && shape.length === 2) data[(i % rows) * cols + Math.floor(i / rows)] = v;
     else data[i] = v;
   }
-  return { shape, data };
+  return it ? { shape, data, integer: true } : { shape, data };
+}
+
+/** An integer element as a float64 (NaN for a 64-bit value that float64 does not hold exactly). */
+function intAt(dv: DataView, at: number, t: { width: 1 | 2 | 4 | 8; signed: boolean; little: boolean }): number {
+  switch (t.width) {
+    case 1: return t.signed ? dv.getInt8(at) : dv.getUint8(at);
+    case 2: return t.signed ? dv.getInt16(at, t.little) : dv.getUint16(at, t.little);
+    case 4: return t.signed ? dv.getInt32(at, t.little) : dv.getUint32(at, t.little);
+    default: {
+      const b = t.signed ? dv.getBigInt64(at, t.little) : dv.getBigUint64(at, t.little);
+      return b <= 2n ** 53n && b >= -(2n ** 53n) ? Number(b) : NaN;
+    }
+  }
 }
 
 /** Write a float64 array as .npy (version 1.0, '<f8', C order; header padded so data starts at a multiple of 64). */

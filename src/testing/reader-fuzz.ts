@@ -238,19 +238,19 @@ export function readerTargets(): FuzzTarget[] {
     },
     {
       name: "csv",
-      seeds: [enc(formatDataCsv(data)), enc("# comment\ny2,x1,y1\n1,2,3\n4,5,6\n")],
+      seeds: [enc(formatDataCsv(data)), enc("# comment\ny2,x1,y1\n1,2,3\n4,5,6\n"), enc("# x1,y1\n1.000000000000000000e+00,2.5e-01\n3,4\n"),
+        enc("x1,x2,label\n1,2,0\n3,4,2\n"), enc('"x1","note","y1"\r\n1,"a,""b""",2\r\n3,"c\r\nd",4\r\n')],
       mutators: text,
       read: (b) => parseDataCsv(dec(b), "fuzz.csv"),
       verify: (b, r) => {
         const d = r as Dataset;
-        // reference: the decimal cells of the x/y columns, in header order
-        const lines = dec(b).replace(/^\ufeff/, "").split(/\r?\n/).filter((l) => l.trim() !== "" && !l.startsWith("#"));
-        const head = lines[0].split(",").map((h) => h.trim());
-        const col = (p: string, j: number): number => head.indexOf(`${p}${j + 1}`);
-        const cell = (i: number, c: number): number => { const s = lines[i + 1].split(",")[c].trim(); if (!/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(s)) throw new Error(`accepted cell "${s}"`); return Number(s); };
-        if (d.n !== lines.length - 1) throw new Error(`rows ${d.n} vs ${lines.length - 1}`);
-        same(d.x, Array.from({ length: d.n * d.d }, (_, q) => cell(Math.floor(q / d.d), col("x", q % d.d))), "x vs cells");
-        same(d.y, Array.from({ length: d.n * d.k }, (_, q) => cell(Math.floor(q / d.k), col("y", q % d.k))), "y vs cells");
+        const text = dec(b).replace(/^\ufeff/, "");
+        const ref = csvReference(text);
+        if (ref) {
+          if (d.n !== ref.n) throw new Error(`rows ${d.n} vs ${ref.n}`);
+          same(d.x, ref.x, "x vs cells");
+          same(d.y, ref.y, "y vs cells");
+        }
         sameData(parseDataCsv(formatDataCsv(d)), d, "round trip");
       },
     },
@@ -362,4 +362,45 @@ export function compareWithNumpy(bytes: Uint8Array, v: NumpyVerdict): { outcome:
   if (v.values.length !== a.data.length) return { outcome: "accepted", wrong: `numpy gives ${v.values.length} values (${v.dtype}), we ${a.data.length}` };
   for (let i = 0; i < a.data.length; i++) if (!Object.is(v.values[i], a.data[i])) return { outcome: "accepted", wrong: `value ${i}: ${a.data[i]} but numpy (${v.dtype}) reads ${v.values[i]}` };
   return { outcome: "accepted", wrong: null };
+}
+
+/**
+ * An independent reading of a quote-free, comma-separated data CSV by the rules of parseDataCsv (split on lines and
+ * commas): the header is the first non-comment line when none of its fields is a number, else the comment line
+ * right before it when it has as many fields and none is a number; columns x1..xd (or x) and y1..yk (or y) or label
+ * (one-hot, K = max + 1), or without a header the last column as target. `undefined` (not checked cell by cell)
+ * for text with quotes or without a comma on its first data line.
+ */
+function csvReference(text: string): { n: number; x: number[]; y: number[] } | undefined {
+  const dec = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
+  const isNum = (f: string): boolean => dec.test(f) || /^[-+]?(nan|inf|infinity)$/i.test(f);
+  if (text.includes('"')) return undefined;
+  const all = text.split(/\r?\n/);
+  const first = all.findIndex((l) => l.trim() !== "" && !l.startsWith("#"));
+  if (first < 0 || !all[first].includes(",")) return undefined;
+  const split = (l: string): string[] => l.split(",").map((f) => f.trim());
+  const f0 = split(all[first]);
+  let head: string[] | undefined, dataFrom = first;
+  if (f0.every((f) => !isNum(f))) { head = f0; dataFrom = first + 1; }
+  else if (first > 0 && all[first - 1].startsWith("#")) {
+    const h = split(all[first - 1].replace(/^#\s*/, ""));
+    if (h.length === f0.length && h.every((f) => !isNum(f))) head = h;
+  }
+  const rows = all.slice(dataFrom).filter((l) => l.trim() !== "" && !l.startsWith("#")).map(split);
+  const cell = (s: string): number => { if (!dec.test(s)) throw new Error(`accepted cell "${s}"`); return Number(s); };
+  let xc: number[], yc: number[], label = false;
+  if (head) {
+    const named = (p: string): number[] => (head!.includes(p) ? [head!.indexOf(p)] : Array.from({ length: head!.length }, (_, j) => head!.indexOf(`${p}${j + 1}`)).filter((c, j, a) => c >= 0 && a.slice(0, j).every((q) => q >= 0)));
+    xc = named("x"); yc = named("y");
+    if (yc.length === 0) { yc = [head.indexOf("label")]; label = true; }
+  } else {
+    xc = Array.from({ length: f0.length - 1 }, (_, j) => j); yc = [f0.length - 1];
+  }
+  const x = rows.flatMap((r) => xc.map((c) => cell(r[c])));
+  let y = rows.flatMap((r) => yc.map((c) => cell(r[c])));
+  if (label) {
+    const K = Math.max(...y) + 1;
+    y = y.flatMap((c) => Array.from({ length: K }, (_, j) => (j === c ? 1 : 0)));
+  }
+  return { n: rows.length, x, y };
 }
