@@ -14,7 +14,7 @@ const SURFACE: Record<string, { has: string[]; hides: string[] }> = {
   spectrum: { has: ["extremeEigenvalues", "spectralDensity"], hides: [] },
   optim: { has: ["train", "refineCritical", "certificate"], hides: [] },
   data: { has: ["makeDataset", "grid1d", "loadDataset"], hides: ["readText", "MAX_IDX_BYTES"] },
-  io: { has: ["loadNet", "saveNet", "netToSafetensors"], hides: ["readBytes", "MAX_SAFETENSORS_HEADER"] },
+  io: { has: ["loadNet", "saveNet", "netToSafetensors", "stateDictSource"], hides: ["readBytes", "MAX_SAFETENSORS_HEADER"] },
   embed: { has: ["applyEmbedding", "splitEmbedding", "recoverEmbedding"], hides: [] },
   analysis: { has: ["trulyBadAnalysis", "embeddingReport", "predictEmbeddingInertia"], hides: ["embeddingStory"] },
   depth: { has: ["liftNet", "pruneLayer", "BnEvaluator"], hides: ["depthReport", "investigateMinToSaddle"] },

@@ -76,6 +76,8 @@ const cases = [
   { name: "reproduce-depth", args: ["reproduce", "depth", "--quick", "--out", "depth.html", "--json"] },
   { name: "reproduce-condensation", args: ["reproduce", "condensation", "--widths", "1,2,8", "--steps", "1500", "--out", "cond.html", "--json"] },
   { name: "reproduce-mnist-prune", args: ["reproduce", "mnist-prune", "--width", "40", "--train", "200", "--steps", "60", "--retrain", "20", "--out", "mp.html", "--json"] },
+  { name: "train-sgd", args: ["train", "--arch", "1-3-1", "--data", "grid:cos2x:9", "--steps", "300", "--optimizer", "adam", "--lr", "1e-2", "--batch-size", "4", "--shuffle-seed", "2", "--seed", "1", "--out", "sgd.json", "--json"] },
+  { name: "train-flow", args: ["train", "--arch", "1-2-1", "--data", "grid:cos2x:9", "--optimizer", "flow", "--t-end", "20", "--seed", "1", "--out", "flow.json", "--json"] },
 ];
 
 function shape(v) {

@@ -4,6 +4,7 @@ import type { Dataset } from "../data/dataset.js";
 import { loadDataset } from "../data/load.js";
 import { loadNet, type LoadNetOptions } from "../io/files.js";
 import { parseNetSpec } from "../io/net-spec.js";
+import { stateDictSource } from "../io/state-dict.js";
 import type { Net } from "../nn/arch.js";
 import { checkCompatible } from "../nn/evaluator.js";
 import type { Certificate } from "../optim/refine.js";
@@ -17,10 +18,16 @@ import { denseHessianBytes, evaluatorBytes, requireMemory } from "../util/memory
  */
 export function netFlag(flag: string, path: string | undefined, opts?: LoadNetOptions): Net {
   if (!path) throw new InputError(`${flag} is required (a .json, .safetensors or .npy net file; .npy as FILE@1-50-1@tanh@mse)`);
-  if (existsSync(path)) return loadNet(path, opts);
-  const spec = parseNetSpec(path);
-  if (spec.path === path || !existsSync(spec.path)) throw new InputError(`${flag}: file "${spec.path}" does not exist`);
-  return loadNet(spec.path, { ...spec.opts, ...opts });
+  let net: Net;
+  if (existsSync(path)) net = loadNet(path, opts);
+  else {
+    const spec = parseNetSpec(path);
+    if (spec.path === path || !existsSync(spec.path)) throw new InputError(`${flag}: file "${spec.path}" does not exist`);
+    net = loadNet(spec.path, { ...spec.opts, ...opts });
+  }
+  // a PyTorch state dict: say once what was changed on reading (dtype upcasts, zero biases added for bias=False)
+  for (const note of stateDictSource(net.arch)?.notes ?? []) process.stderr.write(`embedscape: note: ${note}\n`);
+  return net;
 }
 
 /**

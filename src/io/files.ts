@@ -42,7 +42,7 @@ const formats: NetFormat[] = [
   },
   {
     ext: ".safetensors",
-    load: (bytes, name, opts) => netFromSafetensors(bytes, name, { activation: opts?.activation ?? opts?.arch?.activation, loss: opts?.loss ?? opts?.arch?.loss }),
+    load: (bytes, name, opts) => netFromSafetensors(bytes, name, { activation: opts?.activation ?? opts?.arch?.activation, loss: opts?.loss ?? opts?.arch?.loss, widths: opts?.arch?.widths }),
     save: (net) => netToSafetensors(net),
   },
   {

@@ -9,7 +9,8 @@ import { parseActivationName } from "../nn/activations.js";
  * whole architecture (a .npy θ; a safetensors file written by PyTorch without embedscape metadata). Parts are
  * classified by form, in any order: widths such as 1-50-1 → architecture; a loss name (mse, cross-entropy) →
  * loss; anything else → activation. Examples: `theta.npy@1-50-1@tanh@mse`, `torch.safetensors@relu@cross-entropy`.
- * With widths, the activation is required and the loss defaults to mse. The '@' is searched after the last '/',
+ * With widths, the activation is required and the loss defaults to mse; for a safetensors file the widths come from
+ * the tensor shapes and widths given must equal them (so `net.safetensors@tanh` is enough). The '@' is searched after the last '/',
  * and callers use this only when PATH itself does not exist, so file names containing '@' keep working.
  */
 export function parseNetSpec(spec: string): { path: string; opts: LoadNetOptions } {

@@ -57,7 +57,7 @@ test("F32 tensors and files without embedscape metadata load when activation/los
   const w2 = new Float32Array([3, -0.75]), b2 = new Float32Array([0.5]);
   const data = new Uint8Array([...new Uint8Array(w.buffer), ...new Uint8Array(b.buffer), ...new Uint8Array(w2.buffer), ...new Uint8Array(b2.buffer)]);
   const file = build({ "0.weight": t("F32", [2, 1], 0, 8), "0.bias": t("F32", [2], 8, 16), "2.weight": t("F32", [1, 2], 16, 24), "2.bias": t("F32", [1], 24, 28) }, data);
-  assert.throws(() => netFromSafetensors(file, "f"), (e: unknown) => e instanceof InputError && /give the activation/.test(e.message));
+  assert.throws(() => netFromSafetensors(file, "f"), (e: unknown) => e instanceof InputError && /widths 1-2-1 read from the shapes\); give the activation/.test(e.message));
   const net = netFromSafetensors(file, "f", { activation: "tanh", loss: "mse" });
   assert.deepEqual(net.arch.widths, [1, 2, 1]);
   assert.deepEqual(Array.from(net.theta), [0.5, -1.25, 0.125, 2, 3, -0.75, 0.5]);
@@ -78,9 +78,12 @@ test("malformed safetensors files give one-line InputErrors naming the problem",
     ["out of range", build({ ...meta, ...ok, "0.bias": t("F64", [1], 8, 24) }, f64(1, 2)), /past the data section/],
     ["overlap", build({ ...meta, "0.weight": t("F64", [1, 1], 0, 8), "0.bias": t("F64", [1], 0, 8) }, f64(1, 2)), /overlaps|unused|trailing/],
     ["trailing", build({ ...meta, ...ok }, f64(1, 2, 3)), /trailing bytes/],
-    ["missing key", build({ ...meta, "0.weight": ok["0.weight"], "1.bias": ok["0.bias"] }, f64(1, 2)), /missing tensor "0.bias"/],
-    ["extra key", build({ ...meta, ...ok, "junk": t("F64", [1], 16, 24) }, f64(1, 2, 3)), /pairs of weight\/bias/],
-    ["chain", build({ __metadata__: {}, "0.weight": t("F64", [2, 1], 0, 16), "0.bias": t("F64", [2], 16, 32), "2.weight": t("F64", [1, 3], 32, 56), "2.bias": t("F64", [1], 56, 64) }, f64(1, 2, 3, 4, 5, 6, 7, 8)), /do not chain/],
+    ["missing key", build({ ...meta, "0.weight": ok["0.weight"], "1.bias": ok["0.bias"] }, f64(1, 2)), /tensor "1.bias" has no matching "1.weight"/],
+    ["extra key", build({ ...meta, ...ok, "junk": t("F64", [1], 16, 24) }, f64(1, 2, 3)), /tensor "junk" is neither a .weight nor a .bias: not an MLP/],
+    ["chain", build({ __metadata__: {}, "0.weight": t("F64", [2, 1], 0, 16), "0.bias": t("F64", [2], 16, 32), "2.weight": t("F64", [1, 3], 32, 56), "2.bias": t("F64", [1], 56, 64) }, f64(1, 2, 3, 4, 5, 6, 7, 8)), /"2.weight" \[1, 3\] does not chain after "0.weight" \[2, 1\]/],
+    ["rank", build({ ...meta, "0.weight": t("F64", [1, 1, 1], 0, 8), "0.bias": ok["0.bias"] }, f64(1, 2)), /"0.weight" has shape \[1, 1, 1\]: a Linear weight is 2-D/],
+    ["int dtype", build({ ...meta, ...ok, "0.num_batches_tracked": t("I64", [], 16, 24) }, f64(1, 2, 3)), /"0.num_batches_tracked" has dtype "I64" \(expected F64, F32, F16 or BF16\)/],
+    ["nan f16", build({ ...meta, "0.weight": t("F16", [1, 1], 0, 2), "0.bias": t("F16", [1], 2, 4) }, new Uint8Array([0x00, 0x7e, 0x00, 0x3c])), /"0.weight" has a non-finite value \(NaN\)/],
     ["meta widths", build({ __metadata__: { embedscape: JSON.stringify({ widths: [1, 2], activation: "tanh", loss: "mse" }) }, ...ok }, f64(1, 2)), /do not match/],
     ["meta not string", build({ __metadata__: { embedscape: { widths: [1, 1] } }, ...ok }, f64(1, 2)), /not a string/],
     ["nan", build({ ...meta, ...ok }, f64(NaN, 2)), /non-finite/],

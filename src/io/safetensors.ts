@@ -4,19 +4,26 @@ import { describe, InputError, quote } from "../util/errors.js";
 import { parseJsonStrict } from "../util/json.js";
 import { parseActivationName } from "../nn/activations.js";
 import { canonicalLossName } from "../nn/losses.js";
+import { decodeFloats, DTYPE_BYTES, isFloatDtype, linearLayers, rememberStateDict, stateDictSource, type FloatDtype } from "./state-dict.js";
 
 /** Largest header we accept (safetensors itself caps headers at 100 MB; nets here need far less). */
 export const MAX_SAFETENSORS_HEADER = 100_000_000;
 
-interface TensorEntry { dtype: string; shape: number[]; start: number; end: number }
+interface TensorEntry { dtype: FloatDtype; shape: number[]; start: number; end: number }
 
 /**
- * Serialise a net as safetensors with PyTorch `nn.Sequential` key names: Linear layer l (1-based) sits at
- * module index 2(l−1) (activation modules in between), so keys are `0.weight` [m_1, m_0] row-major, `0.bias`,
- * `2.weight`, … (dtype F64). The architecture goes in `__metadata__.embedscape` as a JSON string.
+ * Serialise a net as safetensors, always as F64 (exact: θ is float64). Key names: those the net was read with when
+ * it came from a state dict (`fc1.weight`, `net.2.weight`, a Flatten's `1.weight`, … — kept on its architecture,
+ * see `stateDictSource`), so PyTorch's `load_state_dict` takes it back; a `bias=False` layer is written without
+ * its bias while that bias is exactly 0 (with `<module>.bias` once training made it non-zero — PyTorch's strict
+ * load then reports it as unexpected rather than losing it). Otherwise PyTorch `nn.Sequential` names: Linear layer
+ * l (1-based) at module index 2(l−1) (activation modules in between), keys `0.weight` [m_1, m_0] row-major,
+ * `0.bias`, `2.weight`, … The architecture goes in `__metadata__.embedscape` as a JSON string.
  */
 export function netToSafetensors(net: Net, meta: Record<string, string> = {}): Uint8Array {
   const views = layerViews(net.arch.widths, net.theta);
+  const src = stateDictSource(net.arch);
+  const names = src && src.layers.length === views.length ? src.layers : views.map((_, i) => ({ module: String(2 * i), weight: `${2 * i}.weight`, bias: `${2 * i}.bias` as string | null }));
   const header: Record<string, unknown> = {
     __metadata__: {
       ...meta,
@@ -27,8 +34,12 @@ export function netToSafetensors(net: Net, meta: Record<string, string> = {}): U
   const blocks: Float64Array[] = [];
   let off = 0;
   views.forEach((v, i) => {
-    for (const [name, data, shape] of [["weight", v.W, [v.rows, v.cols]], ["bias", v.b, [v.rows]]] as const) {
-      header[`${2 * i}.${name}`] = { dtype: "F64", shape, data_offsets: [off, off + data.length * 8] };
+    const n = names[i];
+    const bias = n.bias ?? (v.b.some((x) => x !== 0) ? `${n.module}.bias` : null);
+    const parts: Array<[string, Float64Array, number[]]> = [[n.weight, v.W, [v.rows, v.cols]]];
+    if (bias !== null) parts.push([bias, v.b, [v.rows]]);
+    for (const [key, data, shape] of parts) {
+      header[key] = { dtype: "F64", shape, data_offsets: [off, off + data.length * 8] };
       blocks.push(data);
       off += data.length * 8;
     }
@@ -51,13 +62,19 @@ export function netToSafetensors(net: Net, meta: Record<string, string> = {}): U
 }
 
 /**
- * Parse a safetensors file into a net. Every field is checked (nothing from the file is trusted): header length vs
- * file size and MAX_SAFETENSORS_HEADER, JSON validity, key set (exactly `2i.weight`/`2i.bias` for consecutive i),
- * dtype (F64 or F32, converted), shapes vs byte ranges, overlapping/out-of-range/unused offsets, finiteness and
- * that the layer shapes chain (weight i is [m_{i+1}, m_i]). The architecture comes from `__metadata__.embedscape`;
- * files without it (e.g. written by PyTorch) load when `fallback` gives the activation and loss.
+ * Parse a safetensors file — an embedscape file or a PyTorch MLP state dict as `safetensors.torch.save_file` writes
+ * it — into a net (SPEC §1.1, θ in §1.3 order). Every field is checked (nothing from the file is trusted): header
+ * length vs file size and MAX_SAFETENSORS_HEADER, JSON validity, dtype (F64, F32, F16, BF16: every value is read
+ * exactly into float64), shapes vs byte ranges, overlapping/out-of-range/unused offsets, finiteness. The Linear
+ * layers are found by `linearLayers` (names in natural order, any prefix, `fc1`/`fc2`, `layers.0`, `net.2`, a
+ * leading Flatten's `1.weight`, `bias=False`; the first tensor that does not fit an MLP is named in the error). A
+ * `bias=False` layer gets b^[l] = 0 as an ordinary parameter of θ: R and the gradient for PyTorch's parameters are
+ * PyTorch's, and PyTorch's Hessian is the principal submatrix without the added bias rows/columns. The names, and
+ * notes on upcasts and added biases, are kept with the architecture (`stateDictSource`). The architecture comes from
+ * `__metadata__.embedscape`; files without it (e.g. written by PyTorch) load when `fallback` gives the activation
+ * (and loss, default mse; widths, if given, must match the shapes).
  */
-export function netFromSafetensors(bytes: Uint8Array, name = "safetensors", fallback?: { activation?: string; loss?: string }): Net {
+export function netFromSafetensors(bytes: Uint8Array, name = "safetensors", fallback?: { activation?: string; loss?: string; widths?: readonly number[] }): Net {
   const fail = (msg: string): never => { throw new InputError(`${name}: ${msg}`); };
   if (bytes.length < 8) fail(`file too short for a safetensors header (${bytes.length} bytes)`);
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -102,7 +119,7 @@ export function netFromSafetensors(bytes: Uint8Array, name = "safetensors", fall
     if (typeof raw !== "object" || raw === null || Array.isArray(raw)) fail(`${tk} is not an object`);
     const t = raw as Record<string, unknown>;
     const { dtype, shape, data_offsets } = t;
-    if (dtype !== "F64" && dtype !== "F32") fail(`${tk} has dtype ${describe(dtype)} (expected F64 or F32)`);
+    if (!isFloatDtype(dtype)) fail(`${tk} has dtype ${describe(dtype)} (expected F64, F32, F16 or BF16)`);
     if (!Array.isArray(shape) || !shape.every((s) => Number.isSafeInteger(s) && s >= 0)) fail(`${tk} has an invalid shape ${describe(shape)}`);
     if (!Array.isArray(data_offsets) || data_offsets.length !== 2 || !data_offsets.every((s) => Number.isSafeInteger(s) && s >= 0)) {
       fail(`${tk} has invalid data_offsets ${describe(data_offsets)}`);
@@ -111,9 +128,9 @@ export function netFromSafetensors(bytes: Uint8Array, name = "safetensors", fall
     if (start > end) fail(`${tk}: data_offsets [${start}, ${end}] are reversed`);
     if (end > dataLen) fail(`${tk}: data_offsets end ${end} is past the data section (${dataLen} bytes)`);
     const count = (shape as number[]).reduce((a, b) => a * b, 1);
-    const width = dtype === "F64" ? 8 : 4;
+    const width = DTYPE_BYTES[dtype as FloatDtype];
     if (count * width !== end - start) fail(`${tk}: shape ${describe(shape)} needs ${count * width} bytes but data_offsets span ${end - start}`);
-    entries.set(key, { dtype: dtype as string, shape: shape as number[], start, end });
+    entries.set(key, { dtype: dtype as FloatDtype, shape: shape as number[], start, end });
   }
   // offsets must tile the data section without overlap or gaps
   const sorted = [...entries.entries()].sort((a, b) => a[1].start - b[1].start || a[1].end - b[1].end);
@@ -125,25 +142,9 @@ export function netFromSafetensors(bytes: Uint8Array, name = "safetensors", fall
   }
   if (cursor !== dataLen) fail(`data section has ${dataLen - cursor} trailing bytes not covered by any tensor`);
 
-  // key set: 0.weight, 0.bias, 2.weight, 2.bias, …
-  const L = entries.size / 2;
-  if (entries.size === 0) fail("file holds no tensors");
-  if (!Number.isInteger(L)) fail(`expected pairs of weight/bias tensors, found ${entries.size} tensors`);
-  for (let i = 0; i < L; i++) {
-    for (const s of ["weight", "bias"]) if (!entries.has(`${2 * i}.${s}`)) fail(`missing tensor "${2 * i}.${s}" (expected nn.Sequential keys 0.weight, 0.bias, 2.weight, …; found ${quote([...entries.keys()].join(", "), 120)})`);
-  }
-  const widths: number[] = [];
-  for (let i = 0; i < L; i++) {
-    const w = entries.get(`${2 * i}.weight`)!, b = entries.get(`${2 * i}.bias`)!;
-    if (w.shape.length !== 2) fail(`tensor "${2 * i}.weight" must be 2-D, has shape [${w.shape.join(", ")}]`);
-    if (b.shape.length !== 1) fail(`tensor "${2 * i}.bias" must be 1-D, has shape [${b.shape.join(", ")}]`);
-    const [rows, cols] = w.shape;
-    if (rows < 1 || cols < 1) fail(`tensor "${2 * i}.weight" has an empty shape [${rows}, ${cols}]`);
-    if (b.shape[0] !== rows) fail(`tensor "${2 * i}.bias" has ${b.shape[0]} entries, weight has ${rows} rows`);
-    if (i === 0) widths.push(cols);
-    else if (cols !== widths[i]) fail(`layers do not chain: "${2 * i}.weight" has ${cols} columns but layer ${i} has ${widths[i]} outputs`);
-    widths.push(rows);
-  }
+  // Linear layers by name and shape (any prefix, natural order, a leading Flatten, bias=False; see state-dict.ts)
+  const layers = linearLayers([...entries].map(([key, e]) => ({ name: key, shape: e.shape })), name);
+  const widths = [layers[0].cols, ...layers.map((l) => l.rows)];
 
   let arch: Arch;
   if (metaArch) {
@@ -154,22 +155,33 @@ export function netFromSafetensors(bytes: Uint8Array, name = "safetensors", fall
     if (typeof metaArch.activation !== "string" || typeof metaArch.loss !== "string") fail("metadata must name activation and loss as strings");
     arch = makeArch(widths, parseActivationName(metaArch.activation as string), canonicalLossName(metaArch.loss as string));
   } else {
-    if (!fallback?.activation) fail("no embedscape architecture in __metadata__; give the activation (and loss) explicitly (CLI: --net FILE@tanh@mse)");
+    if (!fallback?.activation) fail(`no embedscape architecture in __metadata__ (widths ${widths.join("-")} read from the shapes); give the activation (and loss) explicitly (CLI: --net FILE@tanh or FILE@relu@cross-entropy)`);
+    if (fallback!.widths && (fallback!.widths.length !== widths.length || fallback!.widths.some((w, i) => w !== widths[i]))) {
+      fail(`the architecture given (${fallback!.widths.join("-")}) does not match the tensor shapes (${widths.join("-")})`);
+    }
     arch = makeArch(widths, parseActivationName(fallback!.activation!), canonicalLossName(fallback!.loss ?? "mse"));
   }
 
+  // θ in SPEC §1.3 order: W^[l] row-major (PyTorch's [out, in] layout is the same), then b^[l] (zeros for bias=False)
   const theta = new Float64Array(widths.slice(1).reduce((s, m, i) => s + m * (widths[i] + 1), 0));
+  const dtypes = new Map<string, string[]>();
   let p = 0;
-  for (let i = 0; i < L; i++) {
-    for (const s of ["weight", "bias"]) {
-      const e = entries.get(`${2 * i}.${s}`)!;
-      const n = e.dtype === "F64" ? (e.end - e.start) / 8 : (e.end - e.start) / 4;
-      for (let j = 0; j < n; j++, p++) {
-        const v = e.dtype === "F64" ? dv.getFloat64(dataStart + e.start + 8 * j, true) : dv.getFloat32(dataStart + e.start + 4 * j, true);
-        if (!Number.isFinite(v)) fail(`tensor "${2 * i}.${s}" has a non-finite value (${v}) at index ${j}`);
-        theta[p] = v;
-      }
+  for (const l of layers) {
+    for (const key of [l.weight, l.bias]) {
+      const count = key === l.weight ? l.rows * l.cols : l.rows;
+      if (key === null) { p += count; continue; } // bias=False: b^[l] = 0
+      const e = entries.get(key)!;
+      const vals = decodeFloats(e.dtype, bytes, dataStart + e.start, count, theta.subarray(p, p + count));
+      for (let j = 0; j < count; j++) if (!Number.isFinite(vals[j])) fail(`tensor ${quote(key, 40)} has a non-finite value (${vals[j]}) at index ${j}`);
+      if (e.dtype !== "F64") dtypes.set(e.dtype, [...(dtypes.get(e.dtype) ?? []), key]);
+      p += count;
     }
   }
-  return createNet(arch, theta);
+  const notes: string[] = [];
+  for (const [dt, keys] of dtypes) notes.push(`${name}: ${keys.length} ${dt} tensor${keys.length > 1 ? "s" : ""} (${quote(keys.slice(0, 3).join(", "), 120)}${keys.length > 3 ? ", …" : ""}) upcast exactly to float64; all arithmetic is float64`);
+  const noBias = layers.filter((l) => l.bias === null).map((l) => l.module);
+  if (noBias.length) notes.push(`${name}: ${quote(noBias.join(", "), 120)} ${noBias.length > 1 ? "have" : "has"} no bias (bias=False): embedscape adds b = 0 there as a parameter (trained, part of ∇R and the Hessian; PyTorch's Hessian is the submatrix without those rows and columns); saved back without it while it is exactly 0`);
+  const net = createNet(arch, theta);
+  rememberStateDict(arch, { layers: layers.map((l) => ({ module: l.module, weight: l.weight, bias: l.bias })), notes });
+  return net;
 }

@@ -99,3 +99,28 @@ export function linearLayers(tensors: readonly TensorShape[], what = "state dict
   }
   return layers;
 }
+
+/** Where a net read from a state dict came from: its tensor names per layer, and notes for the user. */
+export interface StateDictSource {
+  /** Per Linear layer in forward order: module path and tensor names (bias null for `bias=False`). */
+  readonly layers: ReadonlyArray<{ module: string; weight: string; bias: string | null }>;
+  /** One line each: dtypes upcast to float64, biases added for `bias=False` layers (the CLI prints them once). */
+  readonly notes: readonly string[];
+}
+
+const sources = new WeakMap<object, StateDictSource>();
+
+/**
+ * Attach state-dict names to an architecture object. Nets derived with the same widths reuse their `arch`
+ * object (training, refinement: `createNet(net.arch, θ)`), so they are saved back with the same names; a net of
+ * other widths (embedding, pruning) has a new `arch` and gets default names. A side table rather than a field,
+ * so the JSON net format and every `--json` output stay as they are.
+ */
+export function rememberStateDict(arch: object, src: StateDictSource): void {
+  sources.set(arch, src);
+}
+
+/** The state-dict names and notes of a net's architecture, if it was read from a state dict. */
+export function stateDictSource(arch: object): StateDictSource | undefined {
+  return sources.get(arch);
+}

@@ -7,7 +7,7 @@ import { gradientFlow } from "./flow.js";
 
 test("gradient flow: Rosenbrock and Dormand–Prince agree; R never increases; R(0) − R(T) = ∫‖∇R‖² dt", () => {
   const { net, data } = fixtureA();
-  const ros = gradientFlow(net, data, { method: "rosenbrock", tEnd: 3, rtol: 1e-8, atol: 1e-11 });
+  const ros = gradientFlow(net, data, { method: "ros2", tEnd: 3, rtol: 1e-8, atol: 1e-11 });
   const dp = gradientFlow(net, data, { method: "dopri5", tEnd: 3, rtol: 1e-11, atol: 1e-13 });
   assert.equal(ros.reason, "t-end");
   assert.equal(ros.state.t, 3);
@@ -30,7 +30,7 @@ test("gradient flow: Rosenbrock and Dormand–Prince agree; R never increases; R
 test("gradient flow reaches the critical point of fixture B; the stiff-capable method needs fewer steps", () => {
   const { net, data } = fixtureB();
   const start = createNet(net.arch, net.theta.map((x, i) => x + 0.05 * Math.cos(3 * i)));
-  const ros = gradientFlow(start, data, { method: "rosenbrock", tEnd: 1e6, gradTol: 1e-10 });
+  const ros = gradientFlow(start, data, { method: "ros2", tEnd: 1e6, gradTol: 1e-10 });
   assert.equal(ros.reason, "grad-tol");
   assert.ok(Math.abs(ros.history.at(-1)!.loss - 0.0080744941499397690954) < 1e-12);
   const dp = gradientFlow(start, data, { method: "dopri5", tEnd: 1e4, maxSteps: 1e6 });
@@ -42,7 +42,7 @@ test("gradient flow reaches the critical point of fixture B; the stiff-capable m
 
 test("an interrupted flow resumes bit for bit", () => {
   const { net, data } = fixtureA();
-  for (const method of ["rosenbrock", "dopri5"] as const) {
+  for (const method of ["ros2", "dopri5"] as const) {
     const whole = gradientFlow(net, data, { method, tEnd: 50, maxSteps: 60 });
     let calls = 0;
     const part = gradientFlow(net, data, { method, tEnd: 50, maxSteps: 60, shouldStop: () => ++calls > 25 });

@@ -105,6 +105,27 @@ export function optimizerSettings(opts: Pick<TrainOptions, "optimizer" | "lr" | 
 }
 
 /**
+ * The update of step `step` (0-based) from the gradient g, in place (shared by full-batch and minibatch training):
+ * gd θ ← θ − η g; adam m ← β1 m + (1−β1) g, v ← β2 v + (1−β2) g², θ ← θ − η m̂/(√v̂ + ε) with
+ * m̂ = m/(1 − β1^(step+1)), v̂ = v/(1 − β2^(step+1)) (engine-independent powers, util/fdmath).
+ */
+export function optimizerUpdate(s: OptimizerSettings, step: number, theta: Float64Array, g: Float64Array, m: Float64Array, v: Float64Array): void {
+  const P = theta.length, { lr, beta1: b1, beta2: b2, eps } = s;
+  if (s.optimizer === "gd") {
+    for (let i = 0; i < P; i++) theta[i] -= lr * g[i];
+  } else {
+    const t = step + 1;
+    const c1 = 1 / (1 - powi(b1, t)), c2 = 1 / (1 - powi(b2, t));
+    for (let i = 0; i < P; i++) {
+      const gi = g[i];
+      m[i] = b1 * m[i] + (1 - b1) * gi;
+      v[i] = b2 * v[i] + (1 - b2) * gi * gi;
+      theta[i] -= (lr * (m[i] * c1)) / (Math.sqrt(v[i] * c2) + eps);
+    }
+  }
+}
+
+/**
  * One optimizer run over an oracle: the update rules of `train`, one step at a time, with fixed buffers (the step
  * allocates nothing). `minimize` drives it synchronously, `minimizeAsync` in time slices.
  */
@@ -142,19 +163,7 @@ class Stepper {
 
   /** Update θ from the gradient in g (computed by evaluate at the current θ); advances the step counter. */
   update(): void {
-    const { theta, g, m, v } = this, P = theta.length, { lr, beta1: b1, beta2: b2, eps } = this.s;
-    if (this.s.optimizer === "gd") {
-      for (let i = 0; i < P; i++) theta[i] -= lr * g[i];
-    } else {
-      const t = this.step + 1;
-      const c1 = 1 / (1 - powi(b1, t)), c2 = 1 / (1 - powi(b2, t)); // engine-independent βᵗ (util/fdmath)
-      for (let i = 0; i < P; i++) {
-        const gi = g[i];
-        m[i] = b1 * m[i] + (1 - b1) * gi;
-        v[i] = b2 * v[i] + (1 - b2) * gi * gi;
-        theta[i] -= (lr * (m[i] * c1)) / (Math.sqrt(v[i] * c2) + eps);
-      }
-    }
+    optimizerUpdate(this.s, this.step, this.theta, this.g, this.m, this.v);
     this.step++;
   }
 

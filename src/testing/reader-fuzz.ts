@@ -18,8 +18,11 @@ import { formatDataJson, parseDataJson } from "../data/json.js";
 import { readNpy, writeNpy } from "../data/npy.js";
 import { netFromJson, netToJson } from "../io/net-json.js";
 import { netFromSafetensors, netToSafetensors } from "../io/safetensors.js";
+import { decodeFloats, DTYPE_BYTES, isFloatDtype, stateDictSource } from "../io/state-dict.js";
 import { initNet, makeArch, paramCount, type Net } from "../nn/arch.js";
-import { checkpointToJson, datasetHash, readCheckpoint, type TrainSettings } from "../optim/checkpoint.js";
+import { checkpointToJson, datasetHash, readCheckpoint, type FlowSettings, type TrainSettings } from "../optim/checkpoint.js";
+import { gradientFlow } from "../optim/flow.js";
+import { trainMinibatch } from "../optim/sgd.js";
 import { train } from "../optim/train.js";
 import { InputError } from "../util/errors.js";
 import { Rng } from "../util/rng.js";
@@ -139,21 +142,28 @@ function flatColumn(v: unknown, what: string): { rows: number; cols: number; dat
   return { rows: v.length, cols, data: (v as number[][]).flat() };
 }
 
-/** safetensors reference: decode every tensor straight from the header offsets (JSON.parse) and compare to θ. */
+/**
+ * safetensors reference: decode every tensor straight from the header offsets (JSON.parse) under the names the
+ * reader reports (`stateDictSource`: any prefix, bias=False → zeros) and compare to θ; every tensor must be used.
+ */
 function safetensorsReference(bytes: Uint8Array, net: Net): void {
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const n = Number(dv.getBigUint64(0, true));
   const header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + n))) as Record<string, { dtype: string; shape: number[]; data_offsets: [number, number] }>;
   const keys = Object.keys(header).filter((k) => k !== "__metadata__");
-  if (keys.length !== 2 * (net.arch.widths.length - 1)) throw new Error(`reference: ${keys.length} tensors for ${net.arch.widths.length - 1} layers`);
+  const src = stateDictSource(net.arch);
+  if (!src || src.layers.length !== net.arch.widths.length - 1) throw new Error("reference: no state-dict names for the net read");
+  const used = src.layers.flatMap((l) => (l.bias === null ? [l.weight] : [l.weight, l.bias]));
+  if (keys.length !== used.length || !keys.every((k) => used.includes(k))) throw new Error(`reference: tensors ${keys.join(",")} vs layers ${used.join(",")}`);
   const theta: number[] = [];
-  for (let l = 0; 2 * l < keys.length; l++) {
-    for (const s of ["weight", "bias"]) {
-      const t = header[`${2 * l}.${s}`];
-      const w = t.dtype === "F64" ? 8 : 4;
-      for (let p = t.data_offsets[0]; p < t.data_offsets[1]; p += w) theta.push(w === 8 ? dv.getFloat64(8 + n + p, true) : dv.getFloat32(8 + n + p, true));
+  src.layers.forEach((l, i) => {
+    for (const key of [l.weight, l.bias]) {
+      if (key === null) { for (let j = 0; j < net.arch.widths[i + 1]; j++) theta.push(0); continue; }
+      const t = header[key];
+      if (!isFloatDtype(t.dtype)) throw new Error(`reference: dtype ${t.dtype}`);
+      theta.push(...decodeFloats(t.dtype, bytes, 8 + n + t.data_offsets[0], (t.data_offsets[1] - t.data_offsets[0]) / DTYPE_BYTES[t.dtype]));
     }
-  }
+  });
   same(net.theta, theta, "θ vs the bytes");
 }
 
@@ -195,7 +205,59 @@ function checkpointSeeds(): Uint8Array[] {
       data: { spec: "fuzz.csv", sha256: datasetHash(data), n: 3, d: 1, k: 1 }, start: { kind: "init", scheme: "pytorch", seed: 4 + i, scale: 1 },
     };
     return enc(checkpointToJson(r.net, r.state, settings));
-  });
+  }).concat(otherCheckpointSeeds(data));
+}
+
+/** A minibatch checkpoint (batch position beside the step) and a gradient-flow checkpoint, for the same data. */
+function otherCheckpointSeeds(data: Dataset): Uint8Array[] {
+  const net = initNet(makeArch([1, 3, 1], "tanh", "mse"), { seed: 6 });
+  const base = { widths: [1, 3, 1], activation: "tanh", loss: "mse", data: { spec: "fuzz.csv", sha256: datasetHash(data), n: 3, d: 1, k: 1 }, start: { kind: "init" as const, scheme: "pytorch", seed: 6, scale: 1 } };
+  const sgd = trainMinibatch(net, data, { optimizer: "adam", lr: 0.01, steps: 5, batchSize: 2, shuffleSeed: 3 });
+  const sgdSettings: TrainSettings = { optimizer: "adam", lr: 0.01, beta1: 0.9, beta2: 0.999, eps: 1e-8, batchSize: 2, shuffleSeed: 3, ...base };
+  const fl = gradientFlow(net, data, { method: "ros2", maxAccepted: 4, tEnd: Infinity });
+  const flowSettings: FlowSettings = { optimizer: "flow", method: "ros2", rtol: 1e-6, atol: 1e-9, tEnd: null, ...base };
+  return [enc(checkpointToJson(sgd.net, sgd.state, sgdSettings)), enc(checkpointToJson(fl.net, { optimizer: "flow", ...fl.state }, flowSettings))];
+}
+
+/**
+ * PyTorch-style state dicts without metadata (as `safetensors.torch.save_file` writes them): `fc1`/`fc2` in F16
+ * with a bias=False layer, and `net.0`/`net.2` in BF16, F32 and F64 — so mutants reach the name matching, the
+ * added zero biases and the half-precision decoders.
+ */
+function stateDictSeeds(): Uint8Array[] {
+  const rng = new Rng(9);
+  const bits = (dtype: string, count: number): Uint8Array => {
+    const w = DTYPE_BYTES[dtype as "F16"], out = new Uint8Array(count * w), dv = new DataView(out.buffer);
+    for (let i = 0; i < count; i++) {
+      const sign = rng.uniform() < 0.5 ? 0x8000 : 0;
+      if (dtype === "F16") dv.setUint16(2 * i, sign | ((10 + Math.floor(rng.uniform() * 10)) << 10) | Math.floor(rng.uniform() * 1024), true);
+      else if (dtype === "BF16") dv.setUint16(2 * i, sign | ((120 + Math.floor(rng.uniform() * 10)) << 7) | Math.floor(rng.uniform() * 128), true);
+      else if (dtype === "F32") dv.setFloat32(4 * i, rng.range(-1, 1), true);
+      else dv.setFloat64(8 * i, rng.range(-1, 1), true);
+    }
+    return out;
+  };
+  const file = (tensors: Array<[string, string, number[]]>): Uint8Array => {
+    const header: Record<string, unknown> = {}, blobs: Uint8Array[] = [];
+    let off = 0;
+    for (const [key, dtype, shape] of tensors) {
+      const b = bits(dtype, shape.reduce((a, x) => a * x, 1));
+      header[key] = { dtype, shape, data_offsets: [off, off + b.length] };
+      blobs.push(b);
+      off += b.length;
+    }
+    const h = enc(JSON.stringify(header));
+    const out = new Uint8Array(8 + h.length + off);
+    new DataView(out.buffer).setBigUint64(0, BigInt(h.length), true);
+    out.set(h, 8);
+    let p = 8 + h.length;
+    for (const b of blobs) { out.set(b, p); p += b.length; }
+    return out;
+  };
+  return [
+    file([["fc1.weight", "F16", [3, 2]], ["fc2.weight", "F16", [1, 3]], ["fc2.bias", "F16", [1]]]),
+    file([["net.0.weight", "BF16", [2, 2]], ["net.0.bias", "BF16", [2]], ["net.2.weight", "F32", [1, 2]], ["net.2.bias", "F64", [1]]]),
+  ];
 }
 
 /** Every reader's fuzz target (the .npy one verifies by round trip only; `npyAgainstNumpy` adds numpy's verdicts). */
@@ -208,7 +270,7 @@ export function readerTargets(): FuzzTarget[] {
   return [
     {
       name: "safetensors",
-      seeds: nets.map((n) => netToSafetensors(n)),
+      seeds: [...nets.map((n) => netToSafetensors(n)), ...stateDictSeeds()],
       mutators: { ...binary, header: headerEdit("safetensors"), header2: headerEdit("safetensors"), length: hostileLength },
       read: (b) => {
         try { return netFromSafetensors(b, "fuzz.safetensors"); } catch (e) {
@@ -301,7 +363,9 @@ export function readerTargets(): FuzzTarget[] {
       verify: (_b, r) => {
         const c = r as ReturnType<typeof readCheckpoint>;
         const P = c.net.theta.length;
-        if (!Number.isSafeInteger(c.state.step) || c.state.step < 0) throw new Error(`step ${c.state.step}`);
+        if (c.state.optimizer === "flow") {
+          if (!Number.isSafeInteger(c.state.accepted) || !(c.state.h > 0) || !(c.state.t >= 0)) throw new Error(`flow state ${JSON.stringify(c.state).slice(0, 80)}`);
+        } else if (!Number.isSafeInteger(c.state.step) || c.state.step < 0) throw new Error(`step ${c.state.step}`);
         if (c.state.optimizer === "adam" && (c.state.m?.length !== P || c.state.v?.length !== P)) throw new Error("moment lengths");
         const back = readCheckpoint(checkpointToJson(c.net, c.state, c.settings), "round trip");
         sameNet(back.net, c.net, "round trip");
