@@ -1,4 +1,5 @@
-// Bundle the explorer (src/explore/) into dist/explore/: index.html, app.js (page) and worker.js (engine).
+// Bundle the explorer (src/explore/) into dist/explore/: index.html, app.js (page), worker.js (engine),
+// plot-worker.js (plots) and atlas-worker.js (the in-page atlas).
 // The engine's native-backend loader is replaced by a stub (a page has only the pure-TS backend) and
 // process.env reads are fixed at build time; the Iris CSV is inlined as text.
 import { build } from "esbuild";
@@ -17,6 +18,20 @@ const stubNative = {
 };
 // Node built-ins reached through modules the page does not call (file loaders): stubs that throw if ever used.
 const NODE_NAMES = ["readFileSync", "writeFileSync", "existsSync", "statSync", "openSync", "closeSync", "readSync", "mkdtempSync", "renameSync", "unlinkSync", "dirname", "join", "resolve", "basename", "extname", "fileURLToPath", "pathToFileURL", "createRequire", "tmpdir", "totalmem", "cpus"];
+// node:crypto's createHash (the atlas's cell keys) → the page's SHA-256, which gives the same digests
+const cryptoShim = {
+  name: "crypto-shim",
+  setup(b) {
+    b.onResolve({ filter: /^node:crypto$/ }, () => ({ path: join(root, "src", "explore", "sha256.ts") }));
+  },
+};
+// Vega's canvas renderer in the plot worker: an OffscreenCanvas instead of document.createElement("canvas")
+const vegaCanvas = {
+  name: "vega-canvas-worker",
+  setup(b) {
+    b.onResolve({ filter: /^vega-canvas$/ }, () => ({ path: join(root, "src", "explore", "vega-canvas-worker.ts") }));
+  },
+};
 const stubNode = {
   name: "stub-node",
   setup(b) {
@@ -46,7 +61,7 @@ const presetsModule = {
 };
 await build({
   absWorkingDir: root,
-  entryPoints: { app: "src/explore/app.ts", worker: "src/explore/worker.ts", "plot-worker": "src/explore/plot-worker.ts", ...(process.env.EXPLORER_PROBE ? { probe: process.env.EXPLORER_PROBE } : {}) },
+  entryPoints: { app: "src/explore/app.ts", worker: "src/explore/worker.ts", "plot-worker": "src/explore/plot-worker.ts", "atlas-worker": "src/explore/atlas-worker.ts", ...(process.env.EXPLORER_PROBE ? { probe: process.env.EXPLORER_PROBE } : {}) },
   outdir: out,
   bundle: true,
   format: "esm",
@@ -61,7 +76,7 @@ await build({
     "Math.exp": "__pinned_exp", "Math.log": "__pinned_log", "Math.expm1": "__pinned_expm1", "Math.tanh": "__pinned_tanh", "Math.log1p": "__pinned_log1p",
   },
   inject: ["src/explore/pinned-math.ts"],
-  plugins: [stubNative, stubNode, presetsModule],
+  plugins: [stubNative, cryptoShim, vegaCanvas, stubNode, presetsModule],
   logLevel: "warning",
 });
 copyFileSync(join(root, "src", "explore", "index.html"), join(out, "index.html"));

@@ -1,21 +1,8 @@
-import { trulyBadAnalysis } from "../analysis/truly-bad.js";
 import type { Dataset } from "../data/dataset.js";
-import { createNet, makeArch } from "../nn/arch.js";
-import { symmetryCopies } from "./deflation.js";
-import { cellKey, templateWidths, seedCells, trainCells, randomCells, type AtlasCell, type AtlasSettings, type CellResult, type CellTask, type PointResult } from "./cells.js";
+import { templateWidths, type AtlasSettings } from "./cells.js";
 import { createRunner, type CellRunner } from "./pool.js";
+import { runAtlasOn, type AtlasProgress, type AtlasSummary } from "./run-core.js";
 import { AtlasStore } from "./store.js";
-
-/** Progress of an atlas run: per width, finished runs (of those planned so far) and sets found. */
-export interface AtlasProgress {
-  phase: string;
-  width: number;
-  done: number;
-  total: number;
-  perWidth: Array<{ width: number; runs: number; sets: number }>;
-  /** Set after each committed run. */
-  lastKey?: string;
-}
 
 export interface RunAtlasOptions {
   resume?: boolean;
@@ -24,109 +11,20 @@ export interface RunAtlasOptions {
   onProgress?: (p: AtlasProgress) => void;
 }
 
-export interface AtlasSummary {
-  runs: number;
-  skipped: number;
-  sets: number;
-  perWidth: Array<{ width: number; runs: number; sets: number }>;
-}
+export { trulyBadVerdict, runAtlasOn, type AtlasProgress, type AtlasSummary } from "./run-core.js";
 
 /**
- * Build (or continue) an atlas: for each width in ascending order,
- *   1. `train` and `random` cells (seeds × init scales × optimizers, then the solver; with `deflation`, random cells run
- *      after train, deflated against every symmetry copy of the sets train found),
- *   2. `embed`: every set found at a narrower width, through the critical embeddings of `embeddingsFor`,
- *   3. `descent`: from every saddle at this width (except those descent itself found), ± each negative-curvature eigenvector, Adam, then the solver.
- * Each phase's cells depend only on what earlier phases stored, so `--resume` regenerates the same cells and skips
- * the finished ones (their keys are in `runs`). Every finished cell is committed at once.
+ * Build (or continue, `resume`) an atlas in the SQLite file `path`: the phases of `runAtlasOn` (run-core.ts), with the
+ * cells on `jobs` worker threads (or `runner`). Every finished cell is committed at once.
  */
 export async function runAtlas(settings: AtlasSettings, data: Dataset, path: string, opts: RunAtlasOptions = {}): Promise<AtlasSummary> {
   for (const m of settings.widths) templateWidths(settings.template, m);
   const store = AtlasStore.create(path, settings, data, opts.resume === true);
   const runner = opts.runner ?? createRunner(opts.jobs);
-  const perWidth = new Map<number, { width: number; runs: number; sets: number }>(settings.widths.map((w) => [w, { width: w, runs: 0, sets: store.setsAt(w).length }]));
-  for (const r of store.runs()) { const pw = perWidth.get(r.width); if (pw) pw.runs++; }
-  const plain = { n: data.n, d: data.d, k: data.k, x: Float64Array.from(data.x), y: Float64Array.from(data.y) };
-  const annotate = (p: PointResult): Record<string, unknown> | null => trulyBadVerdict(p, data, settings);
-  let ran = 0, skipped = 0;
-  const widths = [...settings.widths].sort((a, b) => a - b);
   try {
-    for (const m of widths) {
-      const phases: Array<{ name: string; plan: () => Array<{ cell: AtlasCell; input?: CellTask["input"] }> }> = [
-        ...(settings.deflation
-          ? [
-            { name: "train", plan: () => trainCells(settings, m).map((cell) => ({ cell })) },
-            {
-              // deflated against the sets `train` found at this width (fixed once the train phase is done, so a resumed
-              // run plans the same cells), every symmetry copy of each
-              name: "random (deflated)", plan: () => {
-                const known = store.setsAt(m).filter((x) => x.firstRun.startsWith(`w${m}/train/`));
-                const copies = known.flatMap((x) => symmetryCopies(templateWidths(settings.template, m).widths, settings.activation, x.theta).map((t) => Array.from(t)));
-                return randomCells(settings, m, known.map((x) => x.id)).map((cell) => ({ cell, input: { setId: 0, widths: templateWidths(settings.template, m).widths, theta: [], known: copies } }));
-              },
-            },
-          ]
-          : [{ name: "train/random", plan: () => seedCells(settings, m).map((cell) => ({ cell })) }]),
-        {
-          name: "embed", plan: () => settings.sources.includes("embed")
-            ? widths.filter((r) => r < m).flatMap((r) => store.setsAt(r)).map((s) => ({
-              cell: { width: m, source: "embed" as const, seed: 0, params: { parent: s.id, parentWidth: s.width } },
-              input: { setId: s.id, widths: templateWidths(settings.template, s.width).widths, theta: Array.from(s.theta) },
-            }))
-            : [],
-        },
-        {
-          name: "descent", plan: () => settings.sources.includes("descent")
-            // saddles found by descent itself are not descended from (one round; keeps --resume's plan identical)
-            ? store.setsAt(m).filter((s) => s.inertia.neg > 0 && !s.firstRun.includes("/descent/")).map((s) => ({
-              cell: { width: m, source: "descent" as const, seed: 0, params: { saddle: s.id } },
-              input: { setId: s.id, widths: templateWidths(settings.template, m).widths, theta: Array.from(s.theta) },
-            }))
-            : [],
-        },
-      ];
-      for (const ph of phases) {
-        const planned = ph.plan();
-        const todo = planned.filter((t) => !store.isDone(t.cell));
-        skipped += planned.length - todo.length;
-        let done = planned.length - todo.length;
-        const report = (lastKey?: string): void => opts.onProgress?.({ phase: ph.name, width: m, done, total: planned.length, perWidth: [...perWidth.values()], lastKey });
-        report();
-        await runner.run(todo.map((t) => ({ cell: t.cell, settings, data: plain, input: t.input })), (task: CellTask, r: CellResult) => {
-          const created = store.commit(task.cell, r, settings, annotate);
-          const pw = perWidth.get(task.cell.width)!;
-          pw.runs++;
-          pw.sets += created;
-          ran++;
-          done++;
-          report(cellKey(task.cell));
-        });
-      }
-    }
+    return await runAtlasOn(store, settings, data, runner, opts.onProgress);
   } finally {
     if (!opts.runner) await runner.close();
     store.close();
-  }
-  return { runs: ran, skipped, sets: [...perWidth.values()].reduce((a, p) => a + p.sets, 0), perWidth: [...perWidth.values()] };
-}
-
-/**
- * Truly-bad verdict of a new set (SPEC §3.5–§3.6): a saddle is a strict saddle (not truly bad); for a point with
- * H ⪰ 0 the necessary conditions N1–N3 are tested and, when one fails, the witness embedding that makes it a strict
- * saddle is built and its inertia measured (`trulyBadAnalysis`).
- */
-export function trulyBadVerdict(p: PointResult, data: Dataset, s: AtlasSettings): Record<string, unknown> {
-  if (p.inertia.neg > 0) return { verdict: "strict saddle", trulyBad: false };
-  const net = createNet(makeArch(p.widths, s.activation, s.loss), p.theta);
-  try {
-    const r = trulyBadAnalysis(net, data);
-    const w = r.strictSaddleWitness;
-    return {
-      verdict: r.passesNecessaryConditions ? "passes N0–N3 (may be truly bad)" : `not truly bad: ${w ? `${w.kind}${w.alpha !== undefined ? ` α=${w.alpha}` : ""} gives ${w.measured.neg} negative eigenvalue(s)${w.verified ? " (verified)" : ""}` : "a necessary condition fails"}`,
-      trulyBad: r.passesNecessaryConditions ? null : false,
-      witness: w ? { kind: w.kind, layer: w.layer ?? null, neuron: w.neuron ?? null, alpha: w.alpha ?? null, predicted: w.predicted, measured: w.measured, verified: w.verified } : null,
-    };
-  } catch (e) {
-    return { verdict: `not analysed: ${(e as Error).message.slice(0, 200)}`, trulyBad: null };
   }
 }

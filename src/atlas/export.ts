@@ -1,4 +1,13 @@
-import type { AtlasStore, EdgeRow, SetRow } from "./store.js";
+import type { EdgeRow, SetRow } from "./commit.js";
+
+/** What an export reads of an atlas (the SQLite `AtlasStore` and the in-page `MemoryAtlasStore` both provide it). */
+export interface AtlasReader {
+  meta(): Record<string, string>;
+  settings(): unknown;
+  allSets(): SetRow[];
+  edges(): EdgeRow[];
+  pointsOf(setId: number): Array<{ source: string; seed: number }>;
+}
 
 /** One set in `atlas export --json` (issue 15 §4: these names are a contract; add fields, never rename). */
 export interface ExportedSet {
@@ -66,7 +75,7 @@ export function lineage(sets: SetRow[], edges: EdgeRow[]): Map<number, { parents
 }
 
 /** The whole atlas as JSON (`embedscape atlas export --json`). */
-export function exportAtlas(store: AtlasStore): AtlasExport {
+export function exportAtlas(store: AtlasReader): AtlasExport {
   const sets = store.allSets(), edges = store.edges();
   const lin = lineage(sets, edges);
   return {

@@ -1,6 +1,7 @@
 import os from "node:os";
 import { Piscina } from "piscina";
 import { runCell, type CellResult, type CellTask } from "./cells.js";
+import type { CellRunner } from "./run-core.js";
 import { makeCell } from "../sweep/cell.js";
 import { loadExecutors } from "../sweep/registry.js";
 import type { SweepRunner } from "../sweep/runner.js";
@@ -8,20 +9,17 @@ import type { SweepStore } from "../sweep/store.js";
 import { GoalNotReached } from "../util/errors.js";
 import { decodeCellResult, encodeTask } from "./sweep-executor.js";
 
-/**
- * Runs atlas cells on worker threads (piscina), one cell per task, results delivered as each finishes.
- * Small and swappable: when the sweep runner (src/sweep/) lands, a `CellRunner` over it replaces this one.
- * `jobs = 1` runs in the calling thread (no worker start-up; what the tests and the single-core benchmark use).
- */
-export interface CellRunner {
-  run(tasks: CellTask[], onResult: (task: CellTask, result: CellResult) => void): Promise<void>;
-  close(): Promise<void>;
-}
+export type { CellRunner };
 
 export function defaultJobs(): number {
   return typeof os.availableParallelism === "function" ? os.availableParallelism() : os.cpus().length;
 }
 
+/**
+ * Runs atlas cells on worker threads (piscina), one cell per task, results delivered as each finishes.
+ * Small and swappable: when the sweep runner (src/sweep/) lands, a `CellRunner` over it replaces this one.
+ * `jobs = 1` runs in the calling thread (no worker start-up; what the tests and the single-core benchmark use).
+ */
 export function createRunner(jobs = defaultJobs()): CellRunner {
   if (jobs <= 1) {
     return {

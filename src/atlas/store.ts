@@ -1,8 +1,9 @@
 import Database from "better-sqlite3";
 import { existsSync } from "node:fs";
+import { deserialize, serialize } from "node:v8";
 import { InputError } from "../util/errors.js";
-import { rootWidths, sameCanonical } from "./canonical.js";
 import { cellKey, templateWidths, type AtlasCell, type AtlasSettings, type CellResult, type PointResult } from "./cells.js";
+import { commitCell, inSet, num, pointOriginJson, SCHEMA_VERSION, type EdgeRow, type SetAnnotator, type SetRow } from "./commit.js";
 
 /**
  * The atlas database (SQLite through better-sqlite3, WAL journal). Schema version 1 — documented in
@@ -15,11 +16,12 @@ import { cellKey, templateWidths, type AtlasCell, type AtlasSettings, type CellR
  *   points(id, run_key, set_id, width, theta, loss, grad_norm, neg, zero, pos, tau, gap, status, converged,
  *          iterations, reason, origin)                                          every point a cell returned
  *   edges(id, kind, from_set, to_set, count, mismatches, detail)  kind ∈ {embedding, descent}, unique per (kind, from, to)
+ *   pending(key, result)                finished cells waiting for their turn (results commit in plan order)
  *
  * A finished cell is committed in ONE transaction (its run row, its points, the sets they create and the edges), so a
  * kill at any moment loses only the cells in flight; the runs table is the resume log.
  */
-export const SCHEMA_VERSION = 1;
+export { SCHEMA_VERSION, pointOriginJson };
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -39,6 +41,7 @@ CREATE TABLE IF NOT EXISTS points (
   tau REAL, gap REAL, status TEXT NOT NULL, converged INTEGER NOT NULL, iterations INTEGER NOT NULL, reason TEXT,
   origin TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS points_set ON points(set_id);
+CREATE TABLE IF NOT EXISTS pending (key TEXT PRIMARY KEY, result BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS edges (
   id INTEGER PRIMARY KEY, kind TEXT NOT NULL CHECK (kind IN ('embedding','descent')),
   from_set INTEGER NOT NULL REFERENCES sets(id), to_set INTEGER NOT NULL REFERENCES sets(id),
@@ -56,41 +59,7 @@ export function fromBlob(b: Buffer): Float64Array {
   return out;
 }
 
-/** A stored set as the atlas reads it back. */
-export interface SetRow {
-  id: number;
-  width: number;
-  loss: number;
-  gradNorm: number;
-  inertia: { neg: number; zero: number; pos: number };
-  tau: number;
-  gap: number | null;
-  theta: Float64Array;
-  eigenvalues: Float64Array;
-  canonical: { widths: number[]; theta: Float64Array };
-  rootWidth: number;
-  reduction: Record<string, unknown>;
-  status: "critical" | "degenerate";
-  evidence: Record<string, unknown> | null;
-  predicted: { neg: number; zero: number; pos: number } | null;
-  trulyBad: Record<string, unknown> | null;
-  firstRun: string;
-}
-
-export interface EdgeRow {
-  id: number;
-  kind: "embedding" | "descent";
-  from: number;
-  to: number;
-  count: number;
-  mismatches: number;
-  detail: Record<string, unknown>;
-}
-
-const num = (x: number): number | null => (Number.isFinite(x) ? x : null);
-
-/** New sets are announced so the caller can fill in slow per-set facts (the truly-bad verdict) in the same commit. */
-export type SetAnnotator = (p: PointResult) => Record<string, unknown> | null;
+export type { SetRow, EdgeRow, SetAnnotator };
 
 export class AtlasStore {
   readonly db: Database.Database;
@@ -222,13 +191,26 @@ export class AtlasStore {
       .map((r) => ({ key: r.key as string, width: r.width as number, source: r.source as string, seed: r.seed as number, finishedAt: r.finished_at as string }));
   }
 
+  /**
+   * Keep a finished cell that must wait for an earlier one before it is committed (cells are committed in plan order,
+   * so set ids and representatives do not depend on which worker finished first); a kill does not lose it, and a
+   * resumed run takes it from here instead of running the cell again. The result is stored with v8's structured
+   * serialisation (float64 arrays exact).
+   */
+  stash(cell: AtlasCell, r: CellResult): void {
+    this.db.prepare("INSERT OR REPLACE INTO pending(key, result) VALUES (?, ?)").run(cellKey(cell), serialize(r));
+  }
+
+  /** A stashed result of `cell`, if a run finished it but did not commit it yet. */
+  stashed(cell: AtlasCell): CellResult | undefined {
+    const row = this.db.prepare("SELECT result FROM pending WHERE key = ?").get(cellKey(cell)) as { result: Buffer } | undefined;
+    return row ? (deserialize(row.result) as CellResult) : undefined;
+  }
+
   /** Find the set a critical point belongs to: same width and inertia, loss within tolerance, same canonical form. */
   findSet(p: PointResult, tol: AtlasSettings["match"]): SetRow | undefined {
     if (!p.canonical) return undefined;
-    return this.setsAt(p.widths[this.layer]).find((s) =>
-      s.inertia.neg === p.inertia.neg && s.inertia.zero === p.inertia.zero && s.inertia.pos === p.inertia.pos &&
-      Math.abs(s.loss - p.loss) <= tol.lossTolerance * (1 + Math.abs(p.loss)) &&
-      sameCanonical(s.canonical, p.canonical!, tol.tolerance));
+    return this.setsAt(p.widths[this.layer]).find((s) => inSet(s, p, tol));
   }
 
   /**
@@ -236,7 +218,6 @@ export class AtlasStore {
    * families), and its edges — in one transaction. Returns the number of new sets.
    */
   commit(cell: AtlasCell, r: CellResult, settings: AtlasSettings, annotate: SetAnnotator): number {
-    const width = (p: PointResult): number => p.widths[this.layer];
     const key = cellKey(cell);
     if (this.doneKeys.has(key)) return 0;
     const insRun = this.db.prepare("INSERT INTO runs(key, width, source, seed, params, points, seconds, finished_at) VALUES (?,?,?,?,?,?,?,?)");
@@ -247,59 +228,33 @@ export class AtlasStore {
     const upEdge = this.db.prepare(`INSERT INTO edges(kind, from_set, to_set, count, mismatches, detail) VALUES (?,?,?,1,?,?)
       ON CONFLICT(kind, from_set, to_set) DO UPDATE SET count = count + 1, mismatches = mismatches + excluded.mismatches,
       detail = CASE WHEN excluded.mismatches > 0 AND edges.mismatches = 0 THEN excluded.detail ELSE edges.detail END`);
-    const added: SetRow[] = [];
-    let created = 0;
+    const delPending = this.db.prepare("DELETE FROM pending WHERE key = ?");
+    let added: SetRow[] = [];
     this.db.transaction(() => {
-      insRun.run(key, cell.width, cell.source, cell.seed, JSON.stringify(cell.params), r.points.length, r.seconds, new Date().toISOString());
-      for (const p of r.points) {
-        let setId: number | null = null;
-        if (p.status !== "not-critical" && p.canonical) {
-          const found = this.findSet(p, settings.match) ?? added.find((s) => matches(s, p, settings.match));
-          if (found) setId = found.id;
-          else {
-            const trulyBad = annotate(p);
-            const predicted = p.origin.kind === "embed" ? p.origin.predicted : null;
-            const reduction = { tolerance: p.canonical.tolerance, maxOutputChange: p.canonical.maxOutputChange, layers: p.canonical.layers };
-            const w = width(p);
-            const rootWidth = rootWidths(p.canonical)[this.layer - 1];
-            const info = insSet.run(w, p.loss, p.gradNorm, p.inertia.neg, p.inertia.zero, p.inertia.pos, p.tau, num(p.gap), toBlob(p.theta), toBlob(p.eigenvalues),
-              JSON.stringify(p.canonical.widths), toBlob(p.canonical.theta), rootWidth, JSON.stringify(reduction), p.status,
-              p.evidence ? JSON.stringify(p.evidence) : null, predicted ? JSON.stringify(predicted) : null, trulyBad ? JSON.stringify(trulyBad) : null, key);
-            setId = Number(info.lastInsertRowid);
-            added.push({
-              id: setId, width: w, loss: p.loss, gradNorm: p.gradNorm, inertia: { ...p.inertia }, tau: p.tau, gap: num(p.gap), theta: p.theta, eigenvalues: p.eigenvalues,
-              canonical: { widths: p.canonical.widths, theta: p.canonical.theta }, rootWidth, reduction, status: p.status, evidence: p.evidence ?? null, predicted, trulyBad, firstRun: key,
-            });
-            created++;
-          }
-          if (p.origin.kind === "embed") {
-            const o = p.origin;
-            const mismatch = o.agree === false ? 1 : 0;
-            upEdge.run("embedding", o.parent, setId, mismatch, JSON.stringify({ label: o.label, predicted: o.predicted, measured: p.inertia, gap: num(p.gap), tau: p.tau, agree: o.agree, explanation: o.explanation ?? null, outputChange: o.outputChange }));
-          } else if (p.origin.kind === "descent") {
-            const o = p.origin;
-            upEdge.run("descent", o.saddle, setId, 0, JSON.stringify({ direction: o.direction, sign: o.sign, eigenvalue: o.eigenvalue, eps: o.eps, reachedIndex: p.inertia.neg }));
-          }
-        }
-        insPoint.run(key, setId, width(p), toBlob(p.theta), num(p.loss), num(p.gradNorm), p.inertia.neg, p.inertia.zero, p.inertia.pos, num(p.tau), num(p.gap),
-          p.status, p.converged ? 1 : 0, p.iterations, p.reason, JSON.stringify(p.origin, (_k, v) => (v instanceof Float64Array ? Array.from(v) : v)));
-      }
+      delPending.run(key);
+      added = commitCell(cell, r, settings, annotate, this.layer, (w) => this.setsAt(w), {
+        run: (k, c, res) => { insRun.run(k, c.width, c.source, c.seed, JSON.stringify(c.params), res.points.length, res.seconds, new Date().toISOString()); },
+        set: (s) => Number(insSet.run(s.width, s.loss, s.gradNorm, s.inertia.neg, s.inertia.zero, s.inertia.pos, s.tau, s.gap, toBlob(s.theta), toBlob(s.eigenvalues),
+          JSON.stringify(s.canonical.widths), toBlob(s.canonical.theta), s.rootWidth, JSON.stringify(s.reduction), s.status,
+          s.evidence ? JSON.stringify(s.evidence) : null, s.predicted ? JSON.stringify(s.predicted) : null, s.trulyBad ? JSON.stringify(s.trulyBad) : null, s.firstRun).lastInsertRowid),
+        point: (k, setId, w, p) => {
+          insPoint.run(k, setId, w, toBlob(p.theta), num(p.loss), num(p.gradNorm), p.inertia.neg, p.inertia.zero, p.inertia.pos, num(p.tau), num(p.gap),
+            p.status, p.converged ? 1 : 0, p.iterations, p.reason, pointOriginJson(p));
+        },
+        edge: (kind, from, to, mismatch, detail) => { upEdge.run(kind, from, to, mismatch, JSON.stringify(detail)); },
+      });
     })();
     this.doneKeys.add(key);
     for (const s of added) {
       if (!this.sets.has(s.width)) this.sets.set(s.width, []);
       this.sets.get(s.width)!.push(s);
     }
-    return created;
+    return added.length;
   }
 }
 
-function matches(s: SetRow, p: PointResult, tol: AtlasSettings["match"]): boolean {
-  return s.inertia.neg === p.inertia.neg && s.inertia.zero === p.inertia.zero && s.inertia.pos === p.inertia.pos &&
-    Math.abs(s.loss - p.loss) <= tol.lossTolerance * (1 + Math.abs(p.loss)) && sameCanonical(s.canonical, p.canonical!, tol.tolerance);
-}
-
-function decodeSet(r: Record<string, unknown>): SetRow {
+/** A `sets` row (SQLite column names, JSON text, float64 BLOBs) as a SetRow. */
+export function decodeSet(r: Record<string, unknown>): SetRow {
   return {
     id: r.id as number, width: r.width as number, loss: r.loss as number, gradNorm: r.grad_norm as number,
     inertia: { neg: r.neg as number, zero: r.zero as number, pos: r.pos as number }, tau: r.tau as number, gap: (r.gap as number | null) ?? null,

@@ -4,9 +4,10 @@
  * functions the HTML reports use. Key values carry stable `data-testid`s for tests and users' scripts.
  */
 import type { TopLevelSpec } from "../report/svg.js";
-import type { PlotRequest } from "./plot-worker.js";
+import type { PlotReply, PlotRequest } from "./plot-worker.js";
 import type { CertificateView, SplitView } from "./engine.js";
-import { DEFAULT_SETTINGS, PRESETS, type Settings } from "./settings.js";
+import { ATLAS_DATA, ATLAS_DEFAULTS, DEFAULT_SETTINGS, PRESETS, type Settings } from "./settings.js";
+import type { AtlasReply, AtlasRequest } from "./atlas-worker.js";
 import { formatHash, parseHash, type Action } from "./hash.js";
 import type { Envelope, Reply, Request } from "./protocol.js";
 
@@ -39,22 +40,42 @@ function call<T>(req: Request, progress?: (r: Extract<Reply, { kind: "progress" 
   });
 }
 
-// plots are rendered to SVG in their own worker; the main thread only inserts them
+// plots are laid out and rasterised in their own worker; the main thread only shows the finished bitmap
 const plotter = new Worker(new URL("./plot-worker.js", import.meta.url), { type: "module" });
-const plotWaiting = new Map<number, (svg: string) => void>();
-plotter.onmessage = (e: MessageEvent<{ id: number; svg?: string; error?: string }>) => {
+const plotWaiting = new Map<number, (r: PlotReply) => void>();
+plotter.onmessage = (e: MessageEvent<PlotReply>) => {
   const f = plotWaiting.get(e.data.id);
   plotWaiting.delete(e.data.id);
-  f?.(e.data.svg ?? `<p class="muted">plot failed: ${(e.data.error ?? "").replace(/</g, "&lt;")}</p>`);
+  f?.(e.data);
 };
-function plot(req: Omit<PlotRequest, "id">): Promise<string> {
+/** The newest request per element wins: an older plot arriving late is dropped. */
+const plotLatest = new Map<string, number>();
+type PlotArgs = Omit<PlotRequest, "id" | "scale"> extends infer R ? R : never;
+function plotInto(elId: string, req: PlotArgs): Promise<void> {
   const id = nextId++;
-  return new Promise((resolve) => { plotWaiting.set(id, resolve); plotter.postMessage({ ...req, id } as PlotRequest); });
+  plotLatest.set(elId, id);
+  return new Promise((resolve) => {
+    plotWaiting.set(id, (r) => {
+      if (plotLatest.get(elId) === id) showPlot($(elId), r);
+      resolve();
+    });
+    // drawn at ≥ 2× so a plot scaled down to a narrow panel stays sharp (the rasterising is the worker's time)
+    plotter.postMessage({ ...req, id, scale: Math.max(2, window.devicePixelRatio || 1) } as PlotRequest);
+  });
 }
-const fitPlot = (...args: Extract<PlotRequest, { kind: "fit" }>["args"]): Promise<string> => plot({ kind: "fit", args } as Omit<PlotRequest, "id">);
-const curvePlot = (...args: Extract<PlotRequest, { kind: "curve" }>["args"]): Promise<string> => plot({ kind: "curve", args } as Omit<PlotRequest, "id">);
-const spectrumPlot = (...args: Extract<PlotRequest, { kind: "spectrum" }>["args"]): Promise<string> => plot({ kind: "spectrum", args } as Omit<PlotRequest, "id">);
-const vegaLiteSvg = (spec: TopLevelSpec): Promise<string> => plot({ kind: "spec", args: [spec] } as Omit<PlotRequest, "id">);
+function showPlot(el: HTMLElement, r: PlotReply): void {
+  if ("error" in r) { el.textContent = `plot failed: ${r.error}`; return; }
+  let c = el.firstElementChild as HTMLCanvasElement | null;
+  if (!(c instanceof HTMLCanvasElement)) {
+    c = document.createElement("canvas");
+    c.className = "plot";
+    c.setAttribute("role", "img");
+    el.replaceChildren(c);
+  }
+  if (c.style.width !== `${r.width}px`) c.style.width = `${r.width}px`;
+  c.setAttribute("aria-label", r.title || "plot");
+  (c.getContext("bitmaprenderer") as ImageBitmapRenderingContext).transferFromImageBitmap(r.bitmap);
+}
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string): T => document.getElementById(id) as T;
 const fmt = (x: number | null | undefined, digits = 4): string => (x === null || x === undefined ? "—" : !Number.isFinite(x) ? String(x) : x === 0 ? "0" : Math.abs(x) < 1e-3 || Math.abs(x) >= 1e5 ? x.toExponential(digits - 1) : x.toPrecision(digits));
@@ -112,17 +133,22 @@ async function draw(): Promise<void> {
   if (!snap) return;
   const { data, output } = snap;
   const h = snap.history;
-  const fitSvg = data.d === 1
-    ? await fitPlot(data.x.map((x, i) => ({ x, y: data.y[i] })), [{ name: `net ${snap.widths.join("-")}`, points: output.x.map((x, i) => ({ x, y: output.y[i] })) }], "data and output function", { x: "x", y: "f(x)" })
-    : await vegaLiteSvg({ $schema: "https://vega.github.io/schema/vega-lite/v6.json", title: "output against target", width: 320, height: 220, data: { values: output.x.map((t, i) => ({ target: t, output: output.y[i] })) }, mark: { type: "point", filled: true }, encoding: { x: { field: "target", type: "quantitative" }, y: { field: "output", type: "quantitative" } } } as TopLevelSpec);
-  $("fit").innerHTML = fitSvg;
-  if (h.length > 1) $("curve").innerHTML = await curvePlot([{ name: "loss", points: h.map((p) => ({ step: p.step, value: p.loss })) }, { name: "‖∇R‖", points: h.map((p) => ({ step: p.step, value: p.gradNorm })) }], { title: "training", logX: true, yTitle: "value", width: 320, height: 200 });
-  else $("curve").innerHTML = '<p class="muted">Train to see the loss curve.</p>';
+  const fit = data.d === 1
+    ? plotInto("fit", { kind: "fit", args: [data.x.map((x, i) => ({ x, y: data.y[i] })), [{ name: `net ${snap.widths.join("-")}`, points: output.x.map((x, i) => ({ x, y: output.y[i] })) }], "data and output function", { x: "x", y: "f(x)" }] })
+    : plotInto("fit", { kind: "spec", args: [{ $schema: "https://vega.github.io/schema/vega-lite/v6.json", title: "output against target", width: 320, height: 220, data: { values: output.x.map((t, i) => ({ target: t, output: output.y[i] })) }, mark: { type: "point", filled: true }, encoding: { x: { field: "target", type: "quantitative" }, y: { field: "output", type: "quantitative" } } } as TopLevelSpec] });
+  const curve = h.length > 1
+    ? plotInto("curve", { kind: "curve", args: [[{ name: "loss", points: h.map((p) => ({ step: p.step, value: p.loss })) }, { name: "‖∇R‖", points: h.map((p) => ({ step: p.step, value: p.gradNorm })) }], { title: "training", logX: true, yTitle: "value", width: 320, height: 200 }] })
+    : Promise.resolve(void ($("curve").textContent = "Train to see the loss curve."));
+  await Promise.all([fit, curve]);
   setText("step", String(snap.step));
   setText("widths", snap.widths.join("-"));
-  fillNeuronChoices();
-  renderPoints();
+  // the choices and the point editor are rebuilt only when what they show changed (not on every training tick)
+  const wkey = snap.widths.join("-");
+  if (wkey !== shownWidths) { shownWidths = wkey; fillNeuronChoices(); }
+  const dkey = `${data.n}:${data.d}:${data.y.join(",")}`;
+  if (dkey !== shownData) { shownData = dkey; renderPoints(); }
 }
+let shownWidths = "", shownData = "";
 
 function fillNeuronChoices(): void {
   if (!snap) return;
@@ -148,7 +174,7 @@ async function showCert(c: CertificateView): Promise<void> {
   const bar = $("inertia-bar");
   bar.innerHTML = (["neg", "zero", "pos"] as const).map((k) => `<span class="${k}" style="flex:${c.inertia[k]}" title="${k} ${c.inertia[k]}">${c.inertia[k] || ""}</span>`).join("");
   bar.setAttribute("aria-label", `inertia: ${c.inertia.neg} negative, ${c.inertia.zero} zero, ${c.inertia.pos} positive of ${P}`);
-  $("spectrum").innerHTML = await spectrumPlot(c.eigenvalues, c.tolerance, "Hessian spectrum");
+  await plotInto("spectrum", { kind: "spectrum", args: [c.eigenvalues, c.tolerance, "Hessian spectrum"] });
 }
 
 function apply(r: unknown): void {
@@ -221,12 +247,12 @@ async function doCondense(): Promise<void> {
   await run("condensing", async () => {
     const r = await call<{ angle: number[]; amplitude: number[]; group: number[]; groups: number }>({ type: "condense", threshold });
     setText("groups", String(r.groups));
-    $("scatter").innerHTML = await vegaLiteSvg({
+    await plotInto("scatter", { kind: "spec", args: [{
       $schema: "https://vega.github.io/schema/vega-lite/v6.json", title: "neurons: orientation and amplitude", width: 320, height: 200,
       data: { values: r.angle.map((a, j) => ({ angle: a, amplitude: r.amplitude[j], group: `group ${r.group[j] + 1}` })) },
       mark: { type: "point", filled: true, size: 70 },
       encoding: { x: { field: "angle", type: "quantitative", title: "angle of (w, b)", scale: { domain: [-Math.PI, Math.PI] } }, y: { field: "amplitude", type: "quantitative", title: "amplitude |a|·‖(w,b)‖" }, color: { field: "group", type: "nominal", title: null } },
-    } as TopLevelSpec);
+    } as TopLevelSpec] });
   });
 }
 
@@ -261,23 +287,87 @@ function download(name: string, data: string | Uint8Array, type: string): void {
   setTimeout(() => URL.revokeObjectURL(a.href), 1000);
 }
 
-async function showAtlas(text: string): Promise<void> {
-  const j = JSON.parse(text) as { sets?: Array<{ id: number; width: number; loss: number; inertia: { neg: number; zero: number; pos: number }; count?: number }>; edges?: Array<{ kind: string; from: number; to: number }> };
+interface AtlasSetLite { id: number; width: number; loss: number; inertia: { neg: number; zero: number; pos: number }; count?: number; status?: string; rootWidth?: number; chain?: number[] }
+interface AtlasFile { sets?: AtlasSetLite[]; edges?: Array<{ kind: string; from: number; to: number }> }
+
+/** Show an atlas (an `atlas export` file or one computed in the page): the empirical diagram, the census per width, the sets with their lineage. */
+async function showAtlas(text: string, note = ""): Promise<void> {
+  const j = JSON.parse(text) as AtlasFile;
   if (!Array.isArray(j.sets)) throw new Error("not an `atlas export` file (no sets)");
-  const byId = new Map(j.sets.map((s) => [s.id, s]));
-  const edges = (j.edges ?? []).flatMap((e, i) => {
+  const sets = j.sets, edgeList = j.edges ?? [];
+  const byId = new Map(sets.map((s) => [s.id, s]));
+  const edges = edgeList.flatMap((e, i) => {
     const a = byId.get(e.from), b = byId.get(e.to);
     return a && b ? [{ edge: i, kind: e.kind, width: a.width, loss: a.loss }, { edge: i, kind: e.kind, width: b.width, loss: b.loss }] : [];
   });
+  setText("atlas-count", `${sets.length} critical sets, ${edgeList.length} edges${note ? ` ${note}` : ""}`);
+  // census per width: sets, minima, saddles by index, degenerate sets, embedding edges in, descent edges out
+  const widths = [...new Set(sets.map((s) => s.width))].sort((a, b) => a - b);
+  const rows = widths.map((w) => {
+    const here = sets.filter((s) => s.width === w);
+    const byIndex = new Map<number, number>();
+    for (const s of here) if (s.inertia.neg > 0) byIndex.set(s.inertia.neg, (byIndex.get(s.inertia.neg) ?? 0) + 1);
+    const idx = [...byIndex.entries()].sort((a, b) => a[0] - b[0]).map(([k, c]) => `${c}×${k}`).join(", ") || "—";
+    const embIn = edgeList.filter((e) => e.kind === "embedding" && byId.get(e.to)?.width === w).length;
+    const descOut = edgeList.filter((e) => e.kind === "descent" && byId.get(e.from)?.width === w).length;
+    const minima = here.filter((s) => s.inertia.neg === 0).length, degenerate = here.filter((s) => s.status === "degenerate").length;
+    return `<tr data-width="${w}"><td>${w}</td><td data-col="sets">${here.length}</td><td data-col="minima">${minima}</td><td data-col="saddles">${here.length - minima}</td><td>${idx}</td><td data-col="degenerate">${degenerate}</td><td data-col="embedding-in">${embIn}</td><td data-col="descent-out">${descOut}</td></tr>`;
+  });
+  $("atlas-census").innerHTML = `<caption>census per width</caption><thead><tr><th scope="col">width</th><th scope="col">sets</th><th scope="col">minima</th><th scope="col">saddles</th><th scope="col" title="number of saddles × their index n₋">× n₋</th><th scope="col" title="degenerate sets (‖∇R‖ ≤ 1e-6 with a singular Hessian)">degen.</th><th scope="col" title="embedding edges into this width">emb. in</th><th scope="col" title="descent edges out of this width">desc. out</th></tr></thead><tbody>${rows.join("")}</tbody>`;
+  const shown = sets.slice(0, 200);
+  $("atlas-sets").innerHTML = `<summary>${sets.length} sets with their embedding lineage${sets.length > shown.length ? ` (first ${shown.length})` : ""}</summary><table><thead><tr><th scope="col">id</th><th scope="col">width</th><th scope="col">loss</th><th scope="col">(n₋, n₀, n₊)</th><th scope="col">basin count</th><th scope="col">root width</th><th scope="col">lineage (root → set)</th></tr></thead><tbody>` +
+    shown.map((s) => `<tr><td>${s.id}</td><td>${s.width}</td><td>${fmt(s.loss, 6)}</td><td>(${s.inertia.neg}, ${s.inertia.zero}, ${s.inertia.pos})</td><td>${s.count ?? ""}</td><td>${s.rootWidth ?? ""}</td><td>${(s.chain ?? [s.id]).join(" → ")}</td></tr>`).join("") + "</tbody></table>";
   const spec = {
-    $schema: "https://vega.github.io/schema/vega-lite/v6.json", title: "empirical diagram of the loss landscape", width: 420, height: 300,
+    $schema: "https://vega.github.io/schema/vega-lite/v6.json", title: "empirical diagram of the loss landscape", width: 520, height: 300,
     layer: [
       { data: { values: edges }, mark: { type: "line", opacity: 0.35 }, encoding: { x: { field: "width", type: "quantitative" }, y: { field: "loss", type: "quantitative", scale: { type: "log" } }, detail: { field: "edge" }, strokeDash: { field: "kind", type: "nominal" } } },
-      { data: { values: j.sets.map((s) => ({ width: s.width, loss: s.loss, index: s.inertia.neg, count: s.count ?? 1, id: s.id })) }, mark: { type: "point", filled: true }, encoding: { x: { field: "width", type: "quantitative", title: "width" }, y: { field: "loss", type: "quantitative", scale: { type: "log" }, title: "loss" }, color: { field: "index", type: "ordinal", title: "index n₋" }, size: { field: "count", type: "quantitative", title: "basin count" }, tooltip: [{ field: "id" }, { field: "loss" }] } },
+      { data: { values: sets.map((s) => ({ width: s.width, loss: s.loss, index: s.inertia.neg, count: s.count ?? 1, id: s.id })) }, mark: { type: "point", filled: true }, encoding: { x: { field: "width", type: "quantitative", title: "width", axis: { tickMinStep: 1 } }, y: { field: "loss", type: "quantitative", scale: { type: "log" }, title: "loss" }, color: { field: "index", type: "ordinal", title: "index n₋", scale: { scheme: "category10" } }, size: { field: "count", type: "quantitative", title: "basin count" } } },
     ],
   } as TopLevelSpec;
-  $("atlas").innerHTML = await vegaLiteSvg(spec);
-  setText("atlas-count", `${j.sets.length} critical sets, ${(j.edges ?? []).length} edges`);
+  await plotInto("atlas", { kind: "spec", args: [spec] });
+}
+
+// the in-page atlas runs in its own worker (started on first use), so the engine worker stays free for the other panels
+let atlasWorker: Worker | null = null;
+let lastAtlas: string | null = null;
+function atlasRun(req: Omit<AtlasRequest, "id" | "type">, progress: (m: Extract<AtlasReply, { kind: "progress" }>) => void): Promise<Extract<AtlasReply, { kind: "result" }>> {
+  atlasWorker ??= new Worker(new URL("./atlas-worker.js", import.meta.url), { type: "module" });
+  const w = atlasWorker, id = nextId++;
+  return new Promise((resolve, reject) => {
+    w.onmessage = (e: MessageEvent<AtlasReply>) => {
+      const m = e.data;
+      if (m.id !== id) return;
+      if (m.kind === "progress") progress(m);
+      else if (m.kind === "result") resolve(m);
+      else reject(new Error(m.message));
+    };
+    w.postMessage({ ...req, id, type: "run" } satisfies AtlasRequest);
+  });
+}
+
+async function doAtlas(seeds: number): Promise<void> {
+  const bar = $<HTMLProgressElement>("atlas-bar");
+  await run("computing the atlas", async () => {
+    if (!(settings.data in ATLAS_DATA)) throw new Error(`the in-page atlas needs a 1-D preset (${Object.keys(ATLAS_DATA).join(", ")}); the data are "${settings.data}"`);
+    setText("atlas-command", `embedscape atlas run --data ${ATLAS_DATA[settings.data]} --widths 1..3 --seeds ${seeds} --activation ${settings.act} --out atlas.sqlite`);
+    $("atlas-cancel").removeAttribute("disabled");
+    try {
+      const r = await atlasRun({ preset: settings.data, activation: settings.act, seeds, widths: ATLAS_DEFAULTS.widths }, (m) => {
+        const p = m.progress;
+        bar.max = Math.max(1, p.total);
+        bar.value = p.done;
+        setText("atlas-progress", `width ${p.width}, ${p.phase}: ${p.done}/${p.total} runs · sets so far ${p.perWidth.map((w) => `w${w.width}: ${w.sets}`).join(", ")} · ${m.seconds.toFixed(1)} s`);
+      });
+      lastAtlas = r.exportJson;
+      document.body.dataset.atlasRunKeys = r.runKeys.join(" ");
+      setText("atlas-progress", `${r.cancelled ? "cancelled" : "finished"}: ${r.runs} runs in ${r.seconds.toFixed(1)} s`);
+      await showAtlas(r.exportJson, r.cancelled ? `(cancelled after ${r.runs} runs: a partial atlas)` : `(computed in the page: ${r.runs} runs, ${r.seconds.toFixed(1)} s)`);
+      $("atlas-download").removeAttribute("disabled");
+      if (!r.cancelled) { actions.push({ kind: "atlas", seeds }); updateHash(); }
+    } finally {
+      $("atlas-cancel").setAttribute("disabled", "");
+    }
+  });
 }
 
 function bind(): void {
@@ -310,6 +400,9 @@ function bind(): void {
     const f = (e.target as HTMLInputElement).files?.[0];
     if (f) void run("reading atlas", async () => showAtlas(await f.text()));
   });
+  $("atlas-run").addEventListener("click", () => void doAtlas(Number($<HTMLInputElement>("atlas-seeds").value)));
+  $("atlas-cancel").addEventListener("click", () => atlasWorker?.postMessage({ id: 0, type: "cancel" }));
+  $("atlas-download").addEventListener("click", () => { if (lastAtlas) download("atlas.json", lastAtlas, "application/json"); });
   $("points").addEventListener("change", (e) => {
     const t = e.target as HTMLInputElement;
     if (t.dataset.i) void run("editing a point", async () => { apply(await call({ type: "edit", i: Number(t.dataset.i), y: Number(t.value) })); settings = { ...settings, data: "edited" }; });
@@ -339,6 +432,7 @@ async function start(): Promise<void> {
     else if (a.kind === "adopt") apply(await call({ type: "adopt" }));
     else if (a.kind === "escape") { $<HTMLInputElement>("eig-index").value = String(a.index + 1); $<HTMLSelectElement>("eig-sign").value = String(a.sign); await doEscape(); }
     else if (a.kind === "merge") { $<HTMLInputElement>("threshold").value = String(a.threshold); await doMerge(); }
+    else if (a.kind === "atlas") { $<HTMLInputElement>("atlas-seeds").value = String(a.seeds); await doAtlas(a.seeds); }
     if ($("status").textContent?.startsWith("error")) { replaying = false; return; }
   }
   replaying = false;

@@ -322,7 +322,7 @@ function outputsAt(net: Net, x: Float64Array, n: number): Float64Array {
   return Float64Array.from(new Evaluator(net.arch, makeDataset(x, new Float64Array(n * k), { n, d: net.arch.widths[0], k })).outputs(net.theta));
 }
 
-/** Replay the actions of a link on a session (train uses the settings' step count). */
+/** Replay the actions of a link on a session (train uses the settings' step count; `atlas` leaves the session as it is). */
 export function replay(session: ExploreSession, run: ReadonlyArray<{ kind: string; [k: string]: unknown }>): void {
   for (const a of run) {
     if (a.kind === "train") session.trainSteps(session.settings.steps);
@@ -332,6 +332,7 @@ export function replay(session: ExploreSession, run: ReadonlyArray<{ kind: strin
     else if (a.kind === "adopt") session.adoptWide();
     else if (a.kind === "escape") session.escape(a.index as number, a.sign as 1 | -1);
     else if (a.kind === "merge") session.merge(a.threshold as number);
+    else if (a.kind === "atlas") continue; // computed by the atlas worker; it does not change the session
     else throw new InputError(`unknown action "${a.kind}"`);
   }
 }

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { inflateSync } from "node:zlib";
@@ -12,6 +12,11 @@ import { train } from "../optim/train.js";
 import { findChromium } from "../report/browser.js";
 import { getBackend, setBackend, useBackend } from "../linalg/backend.js";
 import { serveExplorer } from "./serve.js";
+import { runAtlas } from "../atlas/atlas.js";
+import { defaultSettings } from "../atlas/cells.js";
+import { exportAtlas, type AtlasExport } from "../atlas/export.js";
+import { AtlasStore } from "../atlas/store.js";
+import { loadDataset } from "../data/load.js";
 
 // A real browser (Debian's Chromium through playwright-core; no browser download). CI installs chromium.
 const exe = findChromium();
@@ -102,5 +107,60 @@ test("a screenshot of a trained page is not blank", { skip }, async () => {
   const distinct = new Set<number>();
   for (let i = 0; i < raw.length; i += 97) distinct.add(raw[i]);
   assert.ok(distinct.size > 20, `${distinct.size} distinct byte values in the screenshot`);
+  await page.close();
+});
+
+test("the atlas tab computes widths 1–3 in the page: the same sets, ids, counts, edges and run keys as `atlas run --jobs 1`", { skip }, async () => {
+  const page = await open("#data=cos2x&arch=1-2-1&act=tanh&seed=1&run=atlas:2");
+  // the library's atlas for the same settings (the page runs the pure-TypeScript backend)
+  const before = getBackend();
+  useBackend("pure");
+  const settings = defaultSettings({ data: "grid:cos2x:9", widths: [1, 2, 3], seeds: 2 });
+  const path = join(mkdtempSync(join(tmpdir(), "embedscape-explore-atlas-")), "atlas.sqlite");
+  try { await runAtlas(settings, loadDataset(settings.data), path, { jobs: 1 }); } finally { setBackend(before); }
+  const st = AtlasStore.open(path);
+  const expected = JSON.parse(JSON.stringify(exportAtlas(st))) as AtlasExport;
+  const keys = st.runs().map((r) => r.key);
+  st.close();
+  assert.ok(expected.sets.length > 10 && expected.edges.length > 10, `${expected.sets.length} sets`);
+  // the census per width in the page equals the library's
+  for (const w of [1, 2, 3]) {
+    const here = expected.sets.filter((s) => s.width === w);
+    assert.equal(await page.textContent(`[data-testid="atlas-census"] tr[data-width="${w}"] td[data-col="sets"]`), String(here.length), `width ${w}`);
+    assert.equal(await page.textContent(`[data-testid="atlas-census"] tr[data-width="${w}"] td[data-col="minima"]`), String(here.filter((s) => s.inertia.neg === 0).length), `width ${w}`);
+  }
+  assert.match(await text(page, "atlas-count"), new RegExp(`^${expected.sets.length} critical sets, ${expected.edges.length} edges`));
+  // the downloaded atlas is `atlas export`'s JSON: the same sets with the same ids, widths, inertias, basin counts, sources,
+  // seeds and lineage, the same edges — and the same numbers, to the last bit (the page pins exp/log/expm1/tanh/log1p to
+  // fdmath and the solvers' Adam bias corrections use powi, so Node and Chromium run the same float64 operations)
+  const [dl] = await Promise.all([page.waitForEvent("download"), page.click("#atlas-download")]);
+  const got = JSON.parse(readFileSync((await dl.path())!, "utf8")) as typeof expected;
+  const same = (a: unknown, b: unknown, where: string): void => {
+    if (typeof a === "number" && typeof b === "number") { assert.ok(Object.is(a, b), `${where}: ${a} vs ${b} (not bit-identical)`); return; }
+    if (a === null || b === null || typeof a !== "object" || typeof b !== "object") { assert.deepEqual(a, b, where); return; }
+    assert.deepEqual(Object.keys(a).sort(), Object.keys(b).sort(), where);
+    for (const k of Object.keys(b)) same((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], `${where}.${k}`);
+  };
+  same(got, expected, "atlas");
+  // the integers outright (same() compares them too, but this names the set or edge that differs)
+  const shape = (x: AtlasExport): string[] => [...x.sets.map((t) => JSON.stringify([t.id, t.width, t.inertia, t.count, t.chain, t.parents, t.sources, t.rootWidth])), ...x.edges.map((e) => JSON.stringify([e.kind, e.from, e.to, e.count, e.mismatches]))];
+  assert.deepEqual(shape(got), shape(expected));
+  assert.deepEqual((await page.evaluate(() => document.body.dataset.atlasRunKeys ?? "")).split(" "), keys);
+  assert.match(page.url(), /run=atlas:2/);
+  await page.close();
+});
+
+test("computing an atlas streams progress and can be cancelled: the partial atlas is shown", { skip }, async () => {
+  const page = await open("#data=cos2x20&arch=1-2-1&act=tanh");
+  await page.fill("#atlas-seeds", "8");
+  await page.click("#atlas-run");
+  await page.waitForFunction(() => /runs/.test(document.querySelector('[data-testid="atlas-progress"]')?.textContent ?? ""));
+  await page.click("#atlas-cancel");
+  await page.waitForFunction(() => document.querySelector('[data-testid="status"]')?.textContent === "done");
+  assert.match(await text(page, "atlas-progress"), /^cancelled: \d+ runs/);
+  const runs = (await page.evaluate(() => document.body.dataset.atlasRunKeys ?? "")).split(" ").filter(Boolean);
+  assert.ok(runs.length >= 1 && runs.length < 48, `${runs.length} runs before the cancel took effect`); // 8 seeds × 2 sources × 3 widths, and more
+  assert.match(await text(page, "atlas-count"), /cancelled after \d+ runs/);
+  assert.doesNotMatch(page.url(), /atlas/); // a cancelled atlas is not part of the link
   await page.close();
 });

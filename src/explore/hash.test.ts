@@ -11,9 +11,9 @@ import { refineCritical } from "../optim/refine.js";
 
 test("links round-trip: settings and actions survive format → parse", () => {
   const s = { ...DEFAULT_SETTINGS, arch: [1, 3, 1], seed: 4, lr: 0.003, steps: 1500 };
-  const run = [{ kind: "train" }, { kind: "refine" }, { kind: "split", layer: 1, neuron: 2, alpha: -0.25 }, { kind: "null", layer: 1 }, { kind: "adopt" }, { kind: "escape", index: 0, sign: -1 }, { kind: "merge", threshold: 0.95 }] as const;
+  const run = [{ kind: "train" }, { kind: "refine" }, { kind: "split", layer: 1, neuron: 2, alpha: -0.25 }, { kind: "null", layer: 1 }, { kind: "adopt" }, { kind: "escape", index: 0, sign: -1 }, { kind: "merge", threshold: 0.95 }, { kind: "atlas", seeds: 3 }] as const;
   const h = formatHash(s, [...run]);
-  assert.match(h, /run=train,refine,split:1:2:-0.25,null:1,adopt,escape:0:-1,merge:0.95/);
+  assert.match(h, /run=train,refine,split:1:2:-0.25,null:1,adopt,escape:0:-1,merge:0.95,atlas:3/);
   const p = parseHash(h);
   assert.deepEqual(p.settings, s);
   assert.deepEqual(p.run, run);
@@ -24,7 +24,7 @@ test("a link is untrusted: every malformed part is refused with a reason", () =>
   for (const [h, re] of [
     ["#data=nope", /unknown data preset/], ["#arch=1-0-1", /bad architecture/], ["#arch=1-2", /bad architecture/], ["#arch=1-99999-1", /bad architecture/],
     ["#act=evil", /unknown activation/], ["#lr=-1", /bad learning rate/], ["#steps=1e9", /bad step count/], ["#seed=1.5", /bad seed/],
-    ["#run=train,format-disk", /unknown action/], ["#run=split:1:1", /split needs/], ["#run=split:1:x:0.5", /bad number/], ["#run=escape:0:2", /sign/], ["#x=1", /unknown key/],
+    ["#run=train,format-disk", /unknown action/], ["#run=split:1:1", /split needs/], ["#run=split:1:x:0.5", /bad number/], ["#run=escape:0:2", /sign/], ["#run=atlas:0", /atlas takes/], ["#run=atlas:2:3", /atlas takes/], ["#run=atlas:9", /atlas takes/], ["#x=1", /unknown key/],
   ] as const) assert.throws(() => parseHash(h), re, h);
 });
 

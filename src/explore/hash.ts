@@ -1,6 +1,7 @@
 /**
  * The explorer's state in the URL hash, so a link reproduces exactly what was seen:
  * `#data=cos2x&arch=1-2-1&act=tanh&loss=mse&seed=1&opt=adam&lr=0.01&steps=2000&run=train,refine,split:1:1:0.5`.
+ * `atlas:N` computes the atlas of widths 1–3 of the current 1-D preset and activation with N seeds per width.
  * Parsing is strict (unknown keys and malformed values are refused with a reason) because a link is untrusted input.
  */
 import { DEFAULT_SETTINGS, PRESETS, type Settings } from "./settings.js";
@@ -13,7 +14,8 @@ export type Action =
   | { kind: "null"; layer: number }
   | { kind: "adopt" }
   | { kind: "escape"; index: number; sign: 1 | -1 }
-  | { kind: "merge"; threshold: number };
+  | { kind: "merge"; threshold: number }
+  | { kind: "atlas"; seeds: number };
 
 const ACTS = new Set(["tanh", "relu", "gelu", "softplus", "sigmoid", "leaky-relu", "identity"]);
 
@@ -29,6 +31,7 @@ function action(text: string): Action {
   if (k === "null") { if (a.length !== 1) throw new Error("null needs a layer"); return { kind: "null", layer: n(a[0]) }; }
   if (k === "escape") { const sign = a[1] === undefined ? 1 : n(a[1]); if (sign !== 1 && sign !== -1) throw new Error("escape sign is 1 or -1"); return { kind: "escape", index: a[0] === undefined ? 0 : n(a[0]), sign }; }
   if (k === "merge") return { kind: "merge", threshold: a[0] === undefined ? 0.9 : n(a[0], false) };
+  if (k === "atlas") { const seeds = a[0] === undefined ? 2 : n(a[0]); if (seeds < 1 || seeds > 8 || a.length > 1) throw new Error("atlas takes the seeds per width, 1 to 8"); return { kind: "atlas", seeds }; }
   throw new Error(`unknown action "${k}"`);
 }
 
@@ -60,6 +63,7 @@ function actionText(a: Action): string {
   if (a.kind === "null") return `null:${a.layer}`;
   if (a.kind === "escape") return `escape:${a.index}:${a.sign}`;
   if (a.kind === "merge") return `merge:${a.threshold}`;
+  if (a.kind === "atlas") return `atlas:${a.seeds}`;
   return a.kind;
 }
 

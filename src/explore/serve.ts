@@ -5,7 +5,7 @@ import { fileURLToPath } from "node:url";
 import { InputError } from "../util/errors.js";
 
 /** The files of the built explorer (dist/explore/, made by tools/build-explorer.mjs) and their types. */
-const FILES: Record<string, string> = { "index.html": "text/html; charset=utf-8", "app.js": "text/javascript; charset=utf-8", "worker.js": "text/javascript; charset=utf-8", "plot-worker.js": "text/javascript; charset=utf-8" };
+const FILES: Record<string, string> = { "index.html": "text/html; charset=utf-8", "app.js": "text/javascript; charset=utf-8", "worker.js": "text/javascript; charset=utf-8", "plot-worker.js": "text/javascript; charset=utf-8", "atlas-worker.js": "text/javascript; charset=utf-8" };
 
 /** Where the built explorer lives (beside this module in dist/). */
 export function explorerDir(): string {
@@ -15,7 +15,7 @@ export function explorerDir(): string {
 }
 
 /**
- * Serve the explorer on 127.0.0.1 (only its four files: any other path is 404, so nothing else on disk is
+ * Serve the explorer on 127.0.0.1 (only its files: any other path is 404, so nothing else on disk is
  * reachable); `port` 0 picks a free one. Resolves once listening, with the URL and a close function.
  */
 export function serveExplorer(port = 0, dir = explorerDir()): Promise<{ url: string; close: () => Promise<void>; server: Server }> {
@@ -38,7 +38,7 @@ export function serveExplorer(port = 0, dir = explorerDir()): Promise<{ url: str
   });
 }
 
-/** Write the explorer (index.html and its three scripts) as static files into `out` (for any web host). */
+/** Write the explorer (index.html and its scripts) as static files into `out` (for any web host). */
 export function writeExplorer(out: string, dir = explorerDir()): string[] {
   mkdirSync(out, { recursive: true });
   return Object.keys(FILES).map((f) => { copyFileSync(join(dir, f), join(out, f)); return join(out, f); });

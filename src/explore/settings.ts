@@ -25,3 +25,12 @@ export interface Settings {
 
 export const DEFAULT_SETTINGS: Settings = { data: "cos2x", arch: [1, 2, 1], act: "tanh", loss: "mse", seed: 1, optimizer: "adam", lr: 0.01, steps: 2000 };
 
+
+/**
+ * The 1-D presets an atlas can be computed from in the page, with the `--data` spec of `embedscape atlas run` that
+ * loads the same points (so the page's atlas and the command's are the same atlas).
+ */
+export const ATLAS_DATA: Record<string, string> = { cos2x: "grid:cos2x:9", cos2x20: "grid:cos2x:20", sin3x: "grid:sin3x:20", e2: "grid:relu4:40" };
+
+/** What the page computes by default: widths 1–3 of 1-{m}-1, 2 seeds per width for each of train and random, every source. */
+export const ATLAS_DEFAULTS = { widths: [1, 2, 3], seeds: 2 };

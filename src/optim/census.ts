@@ -4,6 +4,7 @@ import { layout, type Arch } from "../nn/arch.js";
 import { Evaluator } from "../nn/evaluator.js";
 import { solveCritical, type OracleFactory, type SolveOptions, type SolveReason, type SolverOracle, type SolveStrategy } from "./solver.js";
 import { InputError } from "../util/errors.js";
+import { powi } from "../util/fdmath.js";
 import { Mt19937 } from "../util/mt19937.js";
 import { Rng } from "../util/rng.js";
 
@@ -163,7 +164,7 @@ export function adamTorch(oracle: SolverOracle, theta: Float64Array, steps: numb
   for (let t = 1; t <= steps; t++) {
     const loss = oracle.lossAndGradient(theta, g);
     if (!Number.isFinite(loss)) throw new InputError(`Adam diverged at step ${t - 1} (loss ${loss}); lower --lr (now ${lr})`);
-    const bc1 = 1 - b1 ** t, bc2 = Math.sqrt(1 - b2 ** t), step = lr / bc1;
+    const bc1 = 1 - powi(b1, t), bc2 = Math.sqrt(1 - powi(b2, t)), step = lr / bc1;
     for (let i = 0; i < P; i++) {
       const gi = g[i];
       m[i] = m[i] * b1 + (1 - b1) * gi;

@@ -2,6 +2,7 @@ import { activation as activationByName } from "../nn/activations.js";
 import { layout, makeArch, type Arch } from "../nn/arch.js";
 import { eigenSystem, defaultZeroTolerance } from "../linalg/inertia.js";
 import { InputError } from "../util/errors.js";
+import { powi } from "../util/fdmath.js";
 
 /**
  * What the solver needs from a loss: the parameter count, R(θ) with ∇R(θ) written into a buffer,
@@ -488,7 +489,7 @@ class AdamState {
       const loss = oracle.lossAndGradient(theta, g);
       if (!Number.isFinite(loss)) throw new InputError(`the loss became ${loss} during a descent restart (float64 overflow)`);
       this.t++;
-      const bc1 = 1 - b1 ** this.t, bc2 = Math.sqrt(1 - b2 ** this.t), step = this.lr / bc1;
+      const bc1 = 1 - powi(b1, this.t), bc2 = Math.sqrt(1 - powi(b2, this.t)), step = this.lr / bc1;
       for (let i = 0; i < P; i++) {
         this.m[i] = this.m[i] * b1 + (1 - b1) * g[i];
         this.v[i] = this.v[i] * b2 + (1 - b2) * g[i] * g[i];

@@ -10,6 +10,11 @@ const NEG = "#2563eb", POS = "#dc2626"; // the papers' colours: blue negative, r
  * as a dashed rule (the plot of SPEC §7 E5). Exact zeros are drawn at τ/10 so they stay visible.
  */
 export function spectrumPlot(eigenvalues: ArrayLike<number>, tau: number, title = "Hessian spectrum"): Promise<string> {
+  return vegaLiteSvg(spectrumSpec(eigenvalues, tau, title));
+}
+
+/** The Vega-Lite spec of `spectrumPlot` (for renderers other than SVG, e.g. the explorer's canvas). */
+export function spectrumSpec(eigenvalues: ArrayLike<number>, tau: number, title = "Hessian spectrum"): TopLevelSpec {
   const vals = Array.from(eigenvalues).sort((a, b) => Math.abs(b) - Math.abs(a));
   const floor = tau / 10;
   const values = vals.map((l, i) => ({
@@ -43,7 +48,7 @@ export function spectrumPlot(eigenvalues: ArrayLike<number>, tau: number, title 
       },
     ],
   };
-  return vegaLiteSvg(spec);
+  return spec;
 }
 
 /** A loss (or any positive quantity) curve against step on log–log or lin–log axes; one line per series. */
@@ -51,6 +56,14 @@ export function curvePlot(
   series: Array<{ name: string; points: Array<{ step: number; value: number }> }>,
   opts: { title?: string; yTitle?: string; xTitle?: string; logX?: boolean; logY?: boolean; width?: number; height?: number } = {},
 ): Promise<string> {
+  return vegaLiteSvg(curveSpec(series, opts));
+}
+
+/** The Vega-Lite spec of `curvePlot`. */
+export function curveSpec(
+  series: Array<{ name: string; points: Array<{ step: number; value: number }> }>,
+  opts: { title?: string; yTitle?: string; xTitle?: string; logX?: boolean; logY?: boolean; width?: number; height?: number } = {},
+): TopLevelSpec {
   const values = series.flatMap((s) => s.points.filter((p) => !opts.logY || p.value > 0).map((p) => ({ series: s.name, step: opts.logX ? Math.max(p.step, 1) : p.step, value: p.value })));
   // the x axis ends where the data end (no "nice" rounding of 2,000 steps up to 10,000)
   let x0 = Infinity, x1 = -Infinity;
@@ -61,13 +74,13 @@ export function curvePlot(
     data: { values },
     mark: { type: "line", strokeWidth: 1.6 },
     encoding: {
-      x: { field: "step", type: "quantitative", title: opts.xTitle ?? "step", scale: { type: opts.logX ? "log" : "linear", domain: xDomain, nice: false } },
-      y: { field: "value", type: "quantitative", title: opts.yTitle ?? "loss", scale: { type: opts.logY === false ? "linear" : "log" } },
+      x: { field: "step", type: "quantitative", title: opts.xTitle ?? "step", scale: { type: opts.logX ? "log" : "linear", domain: xDomain, nice: false }, axis: { labelOverlap: "greedy", labelSeparation: 4 } },
+      y: { field: "value", type: "quantitative", title: opts.yTitle ?? "loss", scale: { type: opts.logY === false ? "linear" : "log" }, axis: { labelOverlap: "greedy", labelSeparation: 2 } },
       // legend entries in the order the series were given (not sorted as strings: m = 1, 2, 3, 30, 200), never truncated
       color: series.length > 1 ? { field: "series", type: "nominal", title: null, sort: series.map((s) => s.name), legend: { labelLimit: 0 } } : { value: "#1f2937" },
     },
   };
-  return vegaLiteSvg(spec);
+  return spec;
 }
 
 /** Data points and one or more fitted curves y(x) for 1-D inputs. */
@@ -77,6 +90,16 @@ export function fitPlot(
   title = "fit",
   axes: { x?: string; y?: string } = {},
 ): Promise<string> {
+  return vegaLiteSvg(fitSpec(data, curves, title, axes));
+}
+
+/** The Vega-Lite spec of `fitPlot`. */
+export function fitSpec(
+  data: Array<{ x: number; y: number }>,
+  curves: Array<{ name: string; points: Array<{ x: number; y: number }> }>,
+  title = "fit",
+  axes: { x?: string; y?: string } = {},
+): TopLevelSpec {
   const spec: TopLevelSpec = {
     $schema: SCHEMA, title, width: 420, height: 240,
     layer: [
@@ -96,7 +119,7 @@ export function fitPlot(
       },
     ],
   };
-  return vegaLiteSvg(spec);
+  return spec;
 }
 
 /**
