@@ -18,6 +18,10 @@ import { grid1d } from "../dist/data/synthetic.js";
 import { runCensus } from "../dist/optim/census.js";
 import { trainingOracle } from "../dist/nn/tiny.js";
 import { censusBatch, censusData } from "../dist/optim/census-batch.js";
+import { createNet } from "../dist/nn/arch.js";
+import { netToJson } from "../dist/io/net-json.js";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 
 const NETS: Record<string, { widths: number[]; act: ActivationName; loss: LossName; n: number; target: string }> = {
   a: { widths: [1, 3, 1], act: "tanh", loss: "mse", n: 100, target: "sin1d" },
@@ -63,6 +67,25 @@ function main(): void {
   const be = getBackend();
   const base = { bench: "embedscape", case: name, backend: be.name, threads: be.info?.().threads ?? 1 };
   let out: Record<string, unknown>;
+  if (name.startsWith("files_")) {
+    // files_<key> DIR: the net and data of a whole-process case as the files a user passes to the command
+    // (net-<key>.json, data-<key>.csv with columns x1..xd, y1..yk); the PyTorch script reads the same two files
+    const key = name.slice(6), s = NETS[key], data = benchData(key), dir = mode;
+    const net = createNet(makeArch(s.widths, s.act, s.loss), benchTheta(s.widths));
+    const netPath = join(dir, `net-${key}.json`), dataPath = join(dir, `data-${key}.csv`);
+    writeFileSync(netPath, netToJson(net));
+    const head = [...Array.from({ length: data.d }, (_, i) => `x${i + 1}`), ...Array.from({ length: data.k }, (_, i) => `y${i + 1}`)].join(",");
+    const rows: string[] = [head];
+    for (let i = 0; i < data.n; i++) { // String(x) is the shortest round-trip form: both readers get the same doubles
+      const r: number[] = [];
+      for (let j = 0; j < data.d; j++) r.push(data.x[i * data.d + j]);
+      for (let j = 0; j < data.k; j++) r.push(data.y[i * data.k + j]);
+      rows.push(r.map(String).join(","));
+    }
+    writeFileSync(dataPath, rows.join("\n") + "\n");
+    process.stdout.write(JSON.stringify({ bench: "files", case: name, net: netPath, data: dataPath, M: net.theta.length, n: data.n }) + "\n");
+    return;
+  }
   if (name === "calib" || name === "dgemm1024") {
     const n = 1024, rng = new Rng(0);
     const a = new Float64Array(n * n), c = new Float64Array(n * n);

@@ -3,10 +3,11 @@
  * its peak RSS is its own), side by side with the PyTorch/NumPy reference scripts of
  * ../shared/bench run by /usr/bin/python3 (OMP_WAIT_POLICY=PASSIVE, 1 thread) in the same
  * invocation. Prints JSON lines, then a table of times and ratios; `--write` regenerates BENCHMARKS.md and keeps the
- * raw lines in bench-results/; `--from FILE…` re-renders the table from such lines without re-running anything.
+ * raw lines in bench-results/; `--from FILE…` re-renders the table from such lines without re-running anything;
+ * `--cmd` runs only the whole-process command cases (`--cmd --quick`: without the heavy M = 10,501 one).
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import os from "node:os";
@@ -64,11 +65,18 @@ const CENSUS = [
 const censusCase = (c: (typeof CENSUS)[number]): string => `census_${c.net}_${c.points}_${c.adam}_${c.seeds}`;
 /** The same configurations through `censusBatch` (bench_census.py's algorithm exactly: plain LM, 100 iterations). */
 const engineCase = (c: (typeof CENSUS)[number]): string => `censusbatch_${c.net}_${c.points}_${c.adam}_${c.seeds}`;
+/** Whole-process `hessian --json` cases (issue 14 item 1): time goals as a fraction of the PyTorch script's, RSS goal. */
+const CMD_HESSIAN = [
+  { key: "d", label: "64-32-10 tanh, n = 1000 (M = 2,410)", timeGoal: 0.3, rssGoalMB: undefined as number | undefined, heavy: false },
+  { key: "c", label: "2-100-100-1 tanh, n = 500 (M = 10,501)", timeGoal: 0.25, rssGoalMB: 2048 as number | undefined, heavy: true },
+];
 const fromIdx = args.indexOf("--from");
 if (fromIdx >= 0) {
   // Re-render the table from the JSON lines of earlier runs (several files may be given; later lines win).
   for (const f of args.slice(fromIdx + 1).filter((a) => !a.startsWith("--")))
     for (const l of readFileSync(f, "utf8").split("\n")) if (l.startsWith("{")) lines.push(JSON.parse(l) as Row);
+} else if (args.includes("--cmd")) {
+  wholeProcessCases(); // only the whole-process command cases
 } else {
   for (const t of threadCounts)
     for (const c of ["calib", "dgemm1024", "train_a", "train_b", "train_mnist_ce", "hessian_b", "hessian_d", ...(large ? ["hessian_c"] : [])]) child(c, t);
@@ -93,6 +101,42 @@ if (fromIdx >= 0) {
     py("bench_hessian.py", ["--nets", quick ? "b" : large && t === 1 ? "b,d,c" : "b,d"], t);
   }
   if (havePy) py("bench_census.py", ["--seeds", quick ? "20" : "100", "--nets", "1-2-1,1-4-1"], 1);
+  if (havePy) wholeProcessCases();
+}
+
+/**
+ * Whole-process command cases (issue 14): `embedscape hessian --json` against bench/ref_hessian.py on the same
+ * two files (net and data generated here by case.js files_<key>), both through bench/rusage.py (wall seconds,
+ * the child's user+sys CPU and peak RSS from getrusage), alternating sides. embedscape runs with the command's
+ * default BLAS threads (EMBEDSCAPE_THREADS unset), PyTorch with 1 thread (OMP_WAIT_POLICY=PASSIVE). The two
+ * answers must agree: the same (n₋, n₀, n₊), ‖H‖₂ within 1e-8 relative, the loss within 1e-12 relative.
+ */
+function wholeProcessCases(): void {
+  const dir = mkdtempSync(join(os.tmpdir(), "embedscape-bench-cmd-"));
+  try {
+    for (const c of CMD_HESSIAN) {
+      if (quick && c.heavy) { emit({ bench: "cmd", case: `cmd_hessian_${c.key}`, skipped: "--quick (heavy case: full run only)" }); continue; }
+      const f = spawnSync(process.execPath, [join(here, "case.js"), `files_${c.key}`, dir], { encoding: "utf8" });
+      if (f.status !== 0) { emit({ bench: "error", case: `files_${c.key}`, stderr: (f.stderr ?? "").slice(-400) }); continue; }
+      const files = JSON.parse(f.stdout.trim().split("\n").pop()!) as { net: string; data: string; M: number; n: number };
+      const env = { ...process.env, OMP_WAIT_POLICY: "PASSIVE", OMP_NUM_THREADS: "1", OPENBLAS_NUM_THREADS: "1" };
+      delete (env as Record<string, string | undefined>).EMBEDSCAPE_THREADS;
+      const sides = {
+        embedscape: [process.execPath, join(root, "bin", "embedscape.js"), "hessian", "--net", files.net, "--data", files.data, "--json"],
+        pytorch: [python, join(here, "..", "bench", "ref_hessian.py"), files.net, files.data, "1"],
+      };
+      const reps = c.heavy || quick ? 1 : 2;
+      for (let r = 0; r < reps; r++) for (const side of ["embedscape", "pytorch"] as const) {
+        const outFile = join(dir, `${side}-${c.key}-${r}.json`);
+        const m = spawnSync(python, [join(here, "..", "bench", "rusage.py"), outFile, ...sides[side]], { encoding: "utf8", env, maxBuffer: 1 << 24 });
+        if (m.status !== 0) { emit({ bench: "error", case: `cmd_hessian_${c.key}`, side, stderr: (m.stderr ?? "").slice(-400) }); continue; }
+        const u = JSON.parse(m.stdout.trim().split("\n").pop()!) as Row;
+        let answer: Row = {};
+        try { answer = JSON.parse(readFileSync(outFile, "utf8")) as Row; } catch { /* reported below as status/answer missing */ }
+        emit({ bench: "cmd", case: `cmd_hessian_${c.key}`, side, rep: r, M: files.M, n: files.n, load1: os.loadavg()[0], ...u, answer });
+      }
+    }
+  } finally { rmSync(dir, { recursive: true, force: true }); }
 }
 
 // Our rows (last one per case) and the reference's best over thread counts.
@@ -182,12 +226,54 @@ for (const c of CENSUS) {
     (l ? ` PyTorch loop ${fmt(l.seeds_per_s as number)} seeds/s (${l.seeds} seeds).` : ""));
 }
 if (engineNotes.length) process.stdout.write(engineNotes.join("\n") + "\n");
+// Whole-process command cases: best wall and best CPU per side, both ratios, and whether the two answers agree.
+const cmdNotes: string[] = [];
+for (const c of CMD_HESSIAN) {
+  const k = `cmd_hessian_${c.key}`;
+  const runs = (side: string): Row[] => lines.filter((r) => r.bench === "cmd" && r.case === k && r.side === side && r.status === 0);
+  const e = runs("embedscape"), p = runs("pytorch");
+  const skipped = lines.find((r) => r.bench === "cmd" && r.case === k && r.skipped);
+  if (skipped) { cmdNotes.push(`- ${k}: skipped (${String(skipped.skipped)}).`); continue; }
+  if (!e.length) continue;
+  const min = (rs: Row[], f: string): number => Math.min(...rs.map((r) => r[f] as number));
+  const eWall = min(e, "wallS"), eCpu = min(e, "cpuS"), eRss = Math.max(...e.map((r) => r.peakRssMB as number));
+  const label = `\`hessian --json\` ${c.label}, whole process`;
+  if (!p.length) {
+    table.push([label, `${fmt(eWall)} s wall, ${fmt(eCpu)} s CPU`, "–", "n/a (no python/torch)", `≤ ${c.timeGoal}× time`, String(Math.round(eRss))]);
+    continue;
+  }
+  const pWall = min(p, "wallS"), pCpu = min(p, "cpuS"), pRss = Math.max(...p.map((r) => r.peakRssMB as number));
+  const ea = e[e.length - 1].answer as Row, pa = p[p.length - 1].answer as Row;
+  const ei = (ea.inertia ?? {}) as Row;
+  const rel = (a: unknown, b: unknown): number => Math.abs((a as number) - (b as number)) / Math.abs(b as number);
+  const same = ei.neg === pa.neg && ei.zero === pa.zero && ei.pos === pa.pos;
+  const normRel = rel(ea.hessianNorm, pa.norm), lossRel = rel(ea.loss, pa.loss);
+  const agree = same && normRel <= 1e-8 && lossRel <= 1e-12;
+  const goal = `≤ ${c.timeGoal}× time${c.rssGoalMB ? `, ≤ ${(c.rssGoalMB / 1024).toFixed(0)} GB` : ""}`;
+  table.push([label, `${fmt(eWall)} s wall, ${fmt(eCpu)} s CPU (default threads)`, `${fmt(pWall)} s wall, ${fmt(pCpu)} s CPU (1t)`,
+    `${(eWall / pWall).toFixed(2)}× wall, ${(eCpu / pCpu).toFixed(2)}× CPU${agree ? "" : " — ANSWERS DIFFER"}`, goal, `${Math.round(eRss)} (PyTorch ${Math.round(pRss)})`]);
+  emit({ bench: "summary", case: k, embedscape: eWall, reference: pWall, embedscapeCpu: eCpu, referenceCpu: pCpu, unit: "s", agree, peakRssMB: eRss });
+  const loads = [...e, ...p].map((r) => (r.load1 as number).toFixed(1)).join(", ");
+  cmdNotes.push(`- ${k} (M = ${String(pa.M)}, n = ${String(pa.n)}): embedscape (n₋, n₀, n₊) = (${String(ei.neg)}, ${String(ei.zero)}, ${String(ei.pos)}), ` +
+    `‖H‖₂ ${String(ea.hessianNorm)}, gap ${JSON.stringify(ea.gap)}, clear ${String(ea.clear)}, ${String(ea.inertiaMethod)}; PyTorch (${String(pa.neg)}, ${String(pa.zero)}, ${String(pa.pos)}), ` +
+    `max|λ| ${String(pa.norm)}, λ ∈ [${String(pa.lambdaMin)}, ${String(pa.lambdaMax)}], build ${fmt(pa.buildS as number)} s + eigvalsh ${fmt(pa.eigvalshS as number)} s — ` +
+    `${agree ? "same counts" : "ANSWERS DIFFER"} (‖H‖₂ rel. ${normRel.toExponential(1)}, loss rel. ${lossRel.toExponential(1)}). ` +
+    `Runs (wall / CPU / peak RSS): embedscape ${e.map((r) => `${fmt(r.wallS as number)} s / ${fmt(r.cpuS as number)} s / ${Math.round(r.peakRssMB as number)} MB`).join("; ")}; ` +
+    `PyTorch ${p.map((r) => `${fmt(r.wallS as number)} s / ${fmt(r.cpuS as number)} s / ${Math.round(r.peakRssMB as number)} MB`).join("; ")}. Load average (1 min) at each end: ${loads}.`);
+}
+if (cmdNotes.length) process.stdout.write(cmdNotes.join("\n") + "\n");
 /** How the engine cases are run (the numbers above are this run's). */
 const ENGINE_NOTE = "embedscape: `censusBatch` (src/optim/census-batch.ts) on one thread — PyTorch's default init bit for bit (its MT19937), " +
   "torch.linspace's x bit for bit, Adam in torch.optim.Adam's order (on the native backend one addon call for all seeds), LM on ½‖∇R‖² with " +
   "the exact Hessian (100 iterations), inertia with τ = 100‖H‖₂Pε, over the fused two-layer kernels. The reference is bench_census.py " +
   "--threads 1 --impl batched (one vmapped Adam over all seeds and a batched eigh per LM iteration) with the same seeds. Wall-clock " +
   "seconds on a shared machine; the CPU seconds are embedscape's own work.";
+/** How the whole-process cases are run. */
+const CMD_NOTE = "Both sides as whole processes on the same two files (net JSON and CSV written by the bench), measured by bench/rusage.py " +
+  "(wall seconds, the child's user+sys CPU and peak RSS from getrusage), start-up and file reading included. embedscape: " +
+  "`node bin/embedscape.js hessian --net NET --data DATA --json` with the default BLAS threads; PyTorch: bench/ref_hessian.py with 1 thread " +
+  "(M cached double-backward HVPs, eigvalsh, the same τ = 100‖H‖₂Mε). Answers must agree: equal (n₋, n₀, n₊), ‖H‖₂ within 1e-8, loss within 1e-12 " +
+  "(relative). The ratio columns are wall and CPU; on a shared machine the CPU ratio is the steadier one.";
 const cw = censusTable[0].map((_, j) => Math.max(...censusTable.map((r) => r[j].length)));
 const censusText = censusTable.length > 1 ? censusTable.map((r) => "| " + r.map((c, j) => c.padEnd(cw[j])).join(" | ") + " |").join("\n") : "";
 if (censusText) process.stdout.write("\n" + censusText + "\n");
@@ -248,6 +334,7 @@ if (write) {
     `Reference (${versions}): best of 1 and 2 threads (OMP_WAIT_POLICY=PASSIVE), same protocol (10 warm-up steps, then 2000 timed GD steps; 200 for MNIST).\n\n` +
     `| ${table[0].join(" | ")} |\n|${table[0].map(() => "---").join("|")}|\n` + table.slice(1).map((r) => `| ${r.join(" | ")} |`).join("\n") + "\n" +
     (censusTable.length > 1 ? `\n## Critical-point census (issue 13)\n\nPer seed: PyTorch-default init (bit-identical seeds on both sides), full-batch Adam at lr 1e-2, then the solver, certified when ‖∇R‖₂ ≤ 1e-12 and ‖∇R‖₂ ≤ 1e-8·‖H‖₂·max(1, ‖θ‖) (README, "What is certified"); inertia with τ = 100·‖H‖₂·P·ε. PyTorch: bench_census.py, Levenberg–Marquardt, 100 iterations (its batched and loop implementations give identical counts, measured on the three 200-seed rows). "Not certified" reasons carry their evidence per seed in \`embedscape census --per-seed --json\`.\n\n| ${censusTable[0].join(" | ")} |\n|${censusTable[0].map(() => "---").join("|")}|\n` + censusTable.slice(1).map((r) => `| ${r.join(" | ")} |`).join("\n") + "\n" : "") +
+    (cmdNotes.length ? `\n## Whole-process command cases\n\n${cmdNotes.join("\n")}\n\n${CMD_NOTE}\n` : "") +
     (notes.length ? `\n## Hessian cases: where the time goes\n\n${notes.join("\n")}\n` : "") +
     (sweepNotes.length ? `\n## Sweeps: 1 → 2 workers and the queue's overhead\n\n${sweepNotes.join("\n")}\n\nThe second core is shared on this machine, so the 2-worker figures swing; on the queue the coordinator, Redis and the workers share the same two cores.\n` : "") +
     (gdNotes.length ? `\n## GD cases: time per step\n\n${gdNotes.join("\n")}\n\n${GD_LIMITS}\n` : "") +

@@ -154,6 +154,82 @@ Napi::Value LdlInertia(const Napi::CallbackInfo& info) {
   return out;
 }
 
+// Counts the inertia of the block-diagonal D of a dsytrf factor held in f (column-major 'L').
+void CountPivots(const double* f, long n, const lapack_int* ipiv, long* neg, long* zero, long* pos) {
+  for (long k = 0; k < n;) {
+    if (ipiv[k] > 0) {
+      double d = f[k * n + k];
+      if (d < 0) (*neg)++; else if (d > 0) (*pos)++; else (*zero)++;
+      k += 1;
+    } else {
+      double p = f[k * n + k], q = f[k * n + k + 1], s = f[(k + 1) * n + k + 1];
+      double det = p * s - q * q;
+      if (det < 0) { (*neg)++; (*pos)++; }
+      else if (det > 0) { if (p + s < 0) *neg += 2; else *pos += 2; }
+      else { (*zero)++; if (p + s < 0) (*neg)++; else if (p + s > 0) (*pos)++; else (*zero)++; }
+      k += 2;
+    }
+  }
+}
+
+// ldlFactor(n, a, shift, diag, ipiv) -> [neg, zero, pos]: like ldlInertia, but the factor of A − shift·I is KEPT in
+// place for ldlSolve: it occupies the row-major upper triangle with the diagonal (the column-major 'L' view); the
+// strict row-major lower triangle still holds A, diag (Float64Array n) receives A's diagonal and ipiv (Float64Array n)
+// dsytrf's pivots. ldlRestore(n, a, diag) puts A back. On failure `a` is restored before throwing.
+Napi::Value LdlFactor(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() != 5) { Fail(env, "ldlFactor: 5 arguments expected"); return env.Undefined(); }
+  long n = info[0].As<Napi::Number>().Int64Value();
+  double *a, *diag, *piv; size_t la, ld, lp;
+  if (!GetF64(env, info[1], &a, &la) || !GetF64(env, info[3], &diag, &ld) || !GetF64(env, info[4], &piv, &lp)) return env.Undefined();
+  double shift = info[2].As<Napi::Number>().DoubleValue();
+  if (n <= 0 || la < (size_t)(n * n) || ld < (size_t)n || lp < (size_t)n) { Fail(env, "ldlFactor: array too short"); return env.Undefined(); }
+  for (long i = 0; i < n; i++) { diag[i] = a[i * n + i]; a[i * n + i] -= shift; }
+  std::vector<lapack_int> ipiv(n);
+  lapack_int r = LAPACKE_dsytrf(LAPACK_COL_MAJOR, 'L', (lapack_int)n, a, (lapack_int)n, ipiv.data());
+  if (r < 0) { RestoreFromUpper(a, n, diag); Fail(env, "ldlFactor: dsytrf argument error"); return env.Undefined(); }
+  long neg = 0, zero = 0, pos = 0;
+  CountPivots(a, n, ipiv.data(), &neg, &zero, &pos);
+  for (long i = 0; i < n; i++) piv[i] = (double)ipiv[i];
+  Napi::Array out = Napi::Array::New(env, 3);
+  out.Set((uint32_t)0, Napi::Number::New(env, (double)neg));
+  out.Set((uint32_t)1, Napi::Number::New(env, (double)zero));
+  out.Set((uint32_t)2, Napi::Number::New(env, (double)pos));
+  return out;
+}
+
+// ldlSolve(n, a, ipiv, b) -> info: b <- (A − shift·I)⁻¹ b with the factor kept by ldlFactor (dsytrs, one right-hand
+// side; info > 0 would mean an exactly singular D, reported rather than divided by).
+Napi::Value LdlSolve(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() != 4) { Fail(env, "ldlSolve: 4 arguments expected"); return env.Undefined(); }
+  long n = info[0].As<Napi::Number>().Int64Value();
+  double *a, *piv, *b; size_t la, lp, lb;
+  if (!GetF64(env, info[1], &a, &la) || !GetF64(env, info[2], &piv, &lp) || !GetF64(env, info[3], &b, &lb)) return env.Undefined();
+  if (n <= 0 || la < (size_t)(n * n) || lp < (size_t)n || lb < (size_t)n) { Fail(env, "ldlSolve: array too short"); return env.Undefined(); }
+  std::vector<lapack_int> ipiv(n);
+  for (long i = 0; i < n; i++) ipiv[i] = (lapack_int)piv[i];
+  // an exactly zero 1×1 pivot or singular 2×2 block: dsytrs would divide by zero
+  for (long k = 0; k < n;) {
+    if (ipiv[k] > 0) { if (a[k * n + k] == 0) return Napi::Number::New(env, (double)(k + 1)); k += 1; }
+    else { double p = a[k * n + k], q = a[k * n + k + 1], s = a[(k + 1) * n + k + 1]; if (p * s - q * q == 0) return Napi::Number::New(env, (double)(k + 1)); k += 2; }
+  }
+  lapack_int r = LAPACKE_dsytrs(LAPACK_COL_MAJOR, 'L', (lapack_int)n, 1, a, (lapack_int)n, ipiv.data(), b, (lapack_int)n);
+  return Napi::Number::New(env, (double)r);
+}
+
+// ldlRestore(n, a, diag): undo ldlFactor (A's strict lower triangle copied back over the factor, diagonal restored).
+Napi::Value LdlRestore(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() != 3) { Fail(env, "ldlRestore: 3 arguments expected"); return env.Undefined(); }
+  long n = info[0].As<Napi::Number>().Int64Value();
+  double *a, *diag; size_t la, ld;
+  if (!GetF64(env, info[1], &a, &la) || !GetF64(env, info[2], &diag, &ld)) return env.Undefined();
+  if (n <= 0 || la < (size_t)(n * n) || ld < (size_t)n) { Fail(env, "ldlRestore: array too short"); return env.Undefined(); }
+  RestoreFromUpper(a, n, diag);
+  return env.Undefined();
+}
+
 // ---- elementwise tanh with derivatives ------------------------------------------------------
 // a = tanh(h), g1 = 1 − a², g2 = −2·a·g1 (g2 optional). Four lanes at a time through glibc's
 // libmvec AVX2 tanh (_ZGVdN4v_tanh, looked up with dlsym so the addon never needs libmvec to
@@ -506,6 +582,9 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("syev", Napi::Function::New(env, Syev));
   exports.Set("ldlInertia", Napi::Function::New(env, LdlInertia));
   exports.Set("syevSelect", Napi::Function::New(env, SyevSelect));
+  exports.Set("ldlFactor", Napi::Function::New(env, LdlFactor));
+  exports.Set("ldlSolve", Napi::Function::New(env, LdlSolve));
+  exports.Set("ldlRestore", Napi::Function::New(env, LdlRestore));
   exports.Set("setThreads", Napi::Function::New(env, SetThreads));
   exports.Set("info", Napi::Function::New(env, Info));
   return exports;

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { Command } from "commander";
-import { commandModules } from "./commands/index.js";
+import { commandModules, commandModulesByName, namedCommand } from "./commands/index.js";
 import { checkOutputs } from "./output.js";
 import { reportFailure } from "./run.js";
 import { setMemoryLimit } from "../util/memory.js";
@@ -20,7 +20,9 @@ export async function main(argv: string[]): Promise<number> {
       checkOutputs(action);
     });
   try {
-    for (const load of commandModules) (await load()).register(program);
+    // only the named command's module when the line names one (start-up imports what it needs), else all of them
+    const name = namedCommand(argv.slice(2));
+    for (const load of name === undefined ? commandModules : [commandModulesByName[name]]) (await load()).register(program);
     program.commands.forEach((c) => c.exitOverride().configureOutput({ writeErr: () => {} }));
     await program.parseAsync(argv);
     return 0;

@@ -2,6 +2,7 @@ import { getBackend } from "./backend.js";
 
 export type { Inertia, InertiaReport, InertiaOptions } from "./types.js";
 import type { Inertia, InertiaReport, InertiaOptions } from "./types.js";
+import { gapWitness, type GapWitness } from "./gap-witness.js";
 
 export const EPSILON = 2 ** -52;
 
@@ -104,6 +105,35 @@ export function inertiaLdl(h: Float64Array, n: number, opts: InertiaOptions & { 
   return { neg, zero: n - neg - pos, pos, tolerance, norm };
 }
 
+/** Options of `inertiaCounts`. */
+export interface InertiaCountsOptions extends InertiaOptions {
+  /** ‖H‖₂ (reported and used for the default τ); estimated by power iteration when absent. */
+  norm?: number;
+  /**
+   * Try to prove "not clear" by an eigenvalue enclosure before the gap's Sylvester count (`gapWitness`):
+   * "auto" (default) where the backend keeps factors (native) and n ≥ GAP_WITNESS_MIN_N, true/false to force.
+   */
+  gapWitness?: boolean | "auto";
+  /** Filled with what the count did (factorisations, the witness), for profiles and tests. */
+  trace?: InertiaCountsTrace;
+}
+
+/** What `inertiaCounts` did. */
+export interface InertiaCountsTrace {
+  factorisations: number;
+  witness: GapWitness | null;
+}
+
+/**
+ * The witness's enclosure must keep WITNESS_MARGIN·τ from τ and from cτ: with the default τ = 100·‖H‖·n·ε that is
+ * n·ε·‖H‖, the worst-case rounding scale of an LDLᵀ count, so the skipped count at cτ would have seen the proved
+ * eigenvalue on the same side.
+ */
+export const WITNESS_MARGIN = 0.01;
+
+/** Below this size a factorisation costs little more than the witness's solves: "auto" skips the witness. */
+export const GAP_WITNESS_MIN_N = 1000;
+
 /**
  * In(H) with τ and a proved gap, from Sylvester counts only (no spectrum; SPEC §1.4):
  * n₋ = #negative pivots of LDLᵀ(H + τI), n₊ = #positive pivots of LDLᵀ(H − τI), n₀ = n − n₋ − n₊.
@@ -114,22 +144,46 @@ export function inertiaLdl(h: Float64Array, n: number, opts: InertiaOptions & { 
  * "bounds". With n₀ ∈ {0, n} the gap is trivially clear (ratio ∞), as in `inertiaFromEigenvalues`.
  * `opts.norm` (‖H‖₂, reported and used for the default τ) is estimated by 30 power-iteration
  * steps on H when not given.
- * 2–4 factorisations of n³/3 flops (3 when the gap is not clear on the positive side), in place (the native backend restores `h`), no n² scratch.
+ *
+ * The count at +cτ is skipped when it can only fail: where the backend keeps the factor of H − τI
+ * (`ldlFactor`), shift-invert Lanczos on it proposes eigenvectors of H just above τ and `gapWitness` tests
+ * them on H itself; a rigorous enclosure of an eigenvalue of the stored H inside ((1 + m)τ, (c − m)τ) (m =
+ * WITNESS_MARGIN) proves #λ ∈ (τ, cτ] ≥ 1, i.e. the count at +cτ would differ and the gap is not clear. The
+ * result is the counts' (same fields, same values); only the work differs.
+ * 2–4 factorisations of n³/3 flops (3 when the gap is not clear on the positive side, 2 when the witness proves
+ * that), in place (the native backend restores `h`), no n² scratch.
  */
-export function inertiaCounts(h: Float64Array, n: number, opts: InertiaOptions & { norm?: number } = {}): InertiaReport {
+export function inertiaCounts(h: Float64Array, n: number, opts: InertiaCountsOptions = {}): InertiaReport {
   const be = getBackend();
   const norm = opts.norm ?? powerNorm(h, n);
   const tolerance = opts.tolerance ?? defaultZeroTolerance(norm, n, opts.relativeFactor ?? 100);
   const c = opts.clearRatio ?? 1e3;
-  const neg = be.ldlInertia(n, h, -tolerance).neg, pos = be.ldlInertia(n, h, tolerance).pos;
+  const T = c * tolerance;
+  const trace: InertiaCountsTrace = opts.trace ?? { factorisations: 0, witness: null };
+  trace.factorisations = 0;
+  trace.witness = null;
+  const count = (shift: number): Inertia => { trace.factorisations++; return be.ldlInertia(n, h, shift); };
+  const neg = count(-tolerance).neg;
+  const useWitness = be.ldlFactor !== undefined && n > 0 && c > 3 && tolerance > 0 &&
+    (opts.gapWitness === true || ((opts.gapWitness ?? "auto") === "auto" && n >= GAP_WITNESS_MIN_N));
+  let pos: number;
+  if (useWitness) {
+    trace.factorisations++;
+    const f = be.ldlFactor!(n, h, tolerance);
+    try {
+      pos = f.inertia.pos;
+      const zero = n - neg - pos;
+      if (zero > 0 && zero < n) trace.witness = gapWitness(h, n, f, tolerance, tolerance * (1 + WITNESS_MARGIN), T - WITNESS_MARGIN * tolerance);
+    } finally { f.restore(); }
+  } else pos = count(tolerance).pos;
   const zero = n - neg - pos;
   let gap: InertiaReport["gap"];
   if (zero === 0 || zero === n) {
     gap = { largestZero: zero === 0 ? null : tolerance, smallestNonzero: zero === n ? null : tolerance, ratio: Infinity, kind: "bounds" };
   } else {
-    // no |λ| in (τ, cτ] on the positive side, then on the negative side (the second count is skipped when the first fails)
-    const T = c * tolerance;
-    const proved = be.ldlInertia(n, h, T).pos === pos && be.ldlInertia(n, h, -T).neg === neg;
+    // no |λ| in (τ, cτ] on the positive side, then on the negative side (the second count is skipped when the
+    // first fails; the first when the witness proved it would fail)
+    const proved = !trace.witness?.found && count(T).pos === pos && count(-T).neg === neg;
     gap = { largestZero: tolerance, smallestNonzero: proved ? T : tolerance, ratio: proved ? c : 1, kind: "bounds" };
   }
   return { neg, zero, pos, tolerance, norm, gap, clear: gap.ratio >= c };

@@ -2,7 +2,7 @@ import { createRequire } from "node:module";
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { Inertia, LinalgBackend, NativeInfo } from "./types.js";
+import type { Inertia, LdlFactor, LinalgBackend, NativeInfo } from "./types.js";
 import { NumericalError } from "../util/errors.js";
 
 /** The raw functions of the N-API addon in native/ (see native/addon.cc). */
@@ -11,6 +11,9 @@ interface Addon {
   syev(n: number, a: Float64Array, w: Float64Array, v: Float64Array | null): number;
   ldlInertia(n: number, a: Float64Array, shift: number): [number, number, number];
   syevSelect?(n: number, a: Float64Array, il: number, iu: number, w: Float64Array, z: Float64Array): number;
+  ldlFactor?(n: number, a: Float64Array, shift: number, diag: Float64Array, ipiv: Float64Array): [number, number, number];
+  ldlSolve?(n: number, a: Float64Array, ipiv: Float64Array, b: Float64Array): number;
+  ldlRestore?(n: number, a: Float64Array, diag: Float64Array): void;
   tanh?(h: Float64Array, a: Float64Array, g1: Float64Array, g2: Float64Array | null, n: number): void;
   biasAct?: LinalgBackend["biasAct"];
   maskColSums?: LinalgBackend["maskColSums"];
@@ -122,6 +125,32 @@ function makeNativeBackend(addon: Addon): LinalgBackend {
       const [neg, zero, pos] = r;
       return { neg, zero, pos };
     },
+    ldlFactor: addon.ldlFactor && addon.ldlSolve && addon.ldlRestore ? (n: number, a: Float64Array, shift: number): LdlFactor => {
+      checkSquare("LDLᵀ factor", n, a);
+      if (n === 0) throw new NumericalError("LDLᵀ factor: empty matrix");
+      if (!Number.isFinite(shift)) throw new NumericalError(`LDLᵀ factor: shift ${shift} is not finite`);
+      const diagonal = new Float64Array(n), ipiv = new Float64Array(n);
+      let r: [number, number, number];
+      try {
+        r = addon.ldlFactor!(n, a, shift, diagonal, ipiv);
+      } catch (e) {
+        throw new NumericalError(`LDLᵀ factor of a ${n}×${n} matrix: ${(e as Error).message}`);
+      }
+      let held = true;
+      return {
+        inertia: { neg: r[0], zero: r[1], pos: r[2] },
+        diagonal,
+        solve(b: Float64Array): boolean {
+          if (!held) throw new NumericalError("LDLᵀ solve after restore()");
+          if (b.length < n) throw new NumericalError(`LDLᵀ solve: vector of ${b.length} entries, expected ${n}`);
+          return addon.ldlSolve!(n, a, ipiv, b) === 0;
+        },
+        restore(): void {
+          if (held) addon.ldlRestore!(n, a, diagonal);
+          held = false;
+        },
+      };
+    } : undefined,
     setThreads(t: number): void {
       addon.setThreads(t);
     },

@@ -87,6 +87,14 @@ export interface LinalgBackend {
   ldlInertia(n: number, a: Float64Array, shift: number): Inertia;
 
   /**
+   * In(A − shift·I) like `ldlInertia`, but the factor Pᵀ(A − shift·I)P = LDLᵀ is kept in `a` for solves
+   * (optional: native only, dsytrf/dsytrs). While it is held, `a`'s row-major upper triangle with the diagonal
+   * holds the factor; the strict lower triangle still holds A and `diagonal` A's diagonal (so A·x stays
+   * computable from `a`, see `symmetricLowerProduct`). `restore()` must be called before `a` is used again.
+   */
+  ldlFactor?(n: number, a: Float64Array, shift: number): LdlFactor;
+
+  /**
    * Eigenpairs il..iu (0-based, inclusive, in ascending order of eigenvalue) of the symmetric n×n
    * `a` (not modified): values into w[0..iu−il], unit vectors contiguously into z (vector j at
    * z[j*n ..]). Optional: native only (LAPACK's MRRR range driver dsyevr, O(n³) for the reduction
@@ -139,4 +147,16 @@ export interface LinalgBackend {
   setThreads?(t: number): void;
   /** BLAS name, threads and build configuration (native only). */
   info?(): NativeInfo;
+}
+
+/** A kept LDLᵀ factor of A − shift·I (`LinalgBackend.ldlFactor`). */
+export interface LdlFactor {
+  /** In(A − shift·I) from D (Sylvester). */
+  inertia: Inertia;
+  /** A's diagonal (the factor overwrote it in `a`). */
+  diagonal: Float64Array;
+  /** b ← (A − shift·I)⁻¹ b; false (b unspecified) when D is exactly singular. */
+  solve(b: Float64Array): boolean;
+  /** Put A back into `a` (idempotent). */
+  restore(): void;
 }

@@ -83,3 +83,21 @@ test("spectrum \"auto\": exact eigenvalues up to EXACT_GAP_MAX_P parameters, LDL
   assert.equal(c.inertia.method, "ldl");
   assert.deepEqual(triple(c.inertia), triple(pointCertificate(ev, net.theta, { spectrum: "values" }).inertia));
 });
+
+test("certificate() on a two-layer net takes the fused TinyEvaluator and equals the Evaluator's certificate (H to 1e-12)", async () => {
+  const { certificate } = await import("./refine.js");
+  const { TinyEvaluator, trainingOracle } = await import("../nn/tiny.js");
+  for (const [w, act] of [[[1, 6, 1], "tanh"], [[3, 8, 2], "softplus"]] as const) {
+    const arch = makeArch([...w], act, "mse"), net = initNet(arch, { seed: 4 }), data = randomData(w[0], w[2], 25, "mse", 7);
+    assert.ok(trainingOracle(arch, data) instanceof TinyEvaluator, "two-layer, P ≤ 512: the fused oracle");
+    const c = certificate(net, data);
+    const ref = pointCertificate(new Evaluator(arch, data), net.theta, { spectrum: "values" });
+    const tiny = pointCertificate(new TinyEvaluator(arch, data), net.theta, { spectrum: "values" });
+    let d = 0, s = 0;
+    for (let i = 0; i < ref.hessian.length; i++) { d = Math.max(d, Math.abs(ref.hessian[i] - tiny.hessian[i])); s = Math.max(s, Math.abs(ref.hessian[i])); }
+    assert.ok(d <= 1e-12 * s, `${w.join("-")} ${act}: ‖ΔH‖∞ ${d} vs ${s}`);
+    assert.deepEqual(triple(c.inertia), triple(ref.inertia));
+    assert.ok(Math.abs(c.loss - ref.loss) <= 1e-14 * Math.abs(ref.loss));
+    for (let i = 0; i < c.eigenvalues.length; i++) assert.ok(Math.abs(c.eigenvalues[i] - ref.eigenvalues![i]) <= 1e-12 * ref.inertia.norm);
+  }
+});

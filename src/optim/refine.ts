@@ -5,6 +5,7 @@ import { inertiaFromEigenvalues, type InertiaOptions, type InertiaReport } from 
 import { pointCertificate, type SpectrumMode } from "./certificate.js";
 import { createNet, type Arch, type Net } from "../nn/arch.js";
 import { Evaluator } from "../nn/evaluator.js";
+import { trainingOracle } from "../nn/tiny.js";
 import { solveCritical, type Reduction, type SolveEvidence, type SolveReason, type SolveStrategy, type SolverOracle } from "./solver.js";
 
 /** What `refineCritical` proves about the point it returns. */
@@ -59,7 +60,9 @@ export interface CertificateOptions extends InertiaOptions {
  * (SPEC §1.4), by the one point certificate (`pointCertificate`: one evaluator, one Hessian).
  */
 export function certificate(net: Net, data: Dataset, opts: CertificateOptions = {}): Certificate {
-  const c = pointCertificate(new Evaluator(net.arch, data), net.theta, { ...opts, spectrum: opts.spectrum ?? "values" });
+  // the fused two-layer kernels where they are faster (trainingOracle: P ≤ 512), the Evaluator otherwise — same H to
+  // rounding (tiny.test.ts: 1e-12 relative)
+  const c = pointCertificate(trainingOracle(net.arch, data), net.theta, { ...opts, spectrum: opts.spectrum ?? "values" });
   return {
     net, loss: c.loss, gradNorm: c.gradNorm, inertia: c.inertia, eigenvalues: c.eigenvalues ?? new Float64Array(0),
     iterations: 0, converged: false, reason: "max-iterations",

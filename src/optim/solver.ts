@@ -300,7 +300,8 @@ export function requireFiniteHessian(H: Float64Array, P: number): void {
     mx = Math.max(mx, Math.abs(v));
   }
   // scaled Frobenius norm: an eigensolver squares entries, so entries near 1e154 overflow inside it
-  if (mx > 0) { for (let i = 0; i < P * P; i++) s += (H[i] / mx) ** 2; }
+  // (s ≤ P², so the second pass is needed only when mx·P² could exceed the limit)
+  if (mx > 0 && mx * P * P > 1e150) { for (let i = 0; i < P * P; i++) s += (H[i] / mx) ** 2; }
   if (mx * Math.sqrt(s) * P > 1e150) throw new InputError(`the Hessian's entries reach ${mx.toExponential(2)}, beyond what a float64 eigensolver handles (overflow): its inertia cannot be computed`);
 }
 

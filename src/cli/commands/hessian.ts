@@ -1,12 +1,11 @@
 import type { Command } from "commander";
 import { certificate } from "../../optim/refine.js";
-import { hessianInertiaEstimate } from "../../spectrum/hessian.js";
+import type { hessianInertiaEstimate } from "../../spectrum/hessian.js";
 import type { InertiaEstimate } from "../../spectrum/inertia-estimate.js";
-import { certificateJson, certificateText, dataFlag, netFlag, requireHessianMemory } from "../common.js";
+import { certificateJson, certificateText, dataFlag, netFlag, outputPathFlag, requireHessianMemory } from "../common.js";
 import { num } from "../args.js";
 import { progress } from "../progress.js";
 import { printJson } from "../run.js";
-import { reportFlag, writePointReport } from "../report-flag.js";
 import { outputOption } from "../output.js";
 
 interface HessianFlags {
@@ -37,7 +36,8 @@ export function register(program: Command): void {
     .addOption(outputOption("--report <file.html>", "write an HTML report: data and output, spectrum with τ, inertia (and the estimate's intervals)", "html"))
     .option("--json", "print JSON")
     .action(async (f: HessianFlags) => {
-      const report = reportFlag(f.report);
+      // the report writer and the estimator are imported only when asked for (start-up of the plain command)
+      const report = f.report === undefined ? undefined : outputPathFlag("--report", f.report, ".html");
       const net = netFlag("--net", f.net);
       // the dense P×P Hessian is built unless only the matrix-free estimate is asked for
       if (!f.estimate || f.exact) requireHessianMemory(net, "hessian");
@@ -50,6 +50,7 @@ export function register(program: Command): void {
         const confidence = num("--confidence", f.confidence, { positive: true }), relativeTolerance = num("--relative-tol", f.relativeTol, { min: 0 });
         const bar = progress(probes, "probes");
         const t0 = Date.now();
+        const { hessianInertiaEstimate } = await import("../../spectrum/hessian.js");
         est = hessianInertiaEstimate(net, data, {
           degree: degree % 2 ? degree + 1 : degree, probes, confidence, relativeTolerance, tolerance,
           seed: num("--seed", f.seed, { int: true, min: 0 }), onProbe: (p) => bar.update(p),
@@ -60,6 +61,7 @@ export function register(program: Command): void {
       const c = !f.estimate || f.exact ? certificate(net, data, { spectrum: f.eigenvalues ? "values" : "auto", tolerance: tolerance ?? (f.estimate ? est?.estimate.tolerance : undefined) }) : undefined;
       if (report) {
         const e = est?.estimate;
+        const { writePointReport } = await import("../report-flag.js");
         await writePointReport(report, {
           title: `hessian: ${net.arch.widths.join("-")} ${net.arch.activation}`,
           lead: c ? `Exact dense Hessian over P = ${net.theta.length} parameters.` : `Matrix-free inertia estimate over P = ${net.theta.length} parameters (no dense Hessian).`,
