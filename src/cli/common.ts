@@ -30,6 +30,9 @@ export function netFlag(flag: string, path: string | undefined, opts?: LoadNetOp
   return net;
 }
 
+/** The `--data` help text: every form `dataFlag` reads (docs/io.md has the details). */
+export const DATA_HELP = "data: .csv/.tsv (numpy savetxt too), .npz (x, y), .json, - (standard input) or a spec such as grid:cos2x:9, iris, mnist:1000; @label, @classes=K, @targets=K";
+
 /**
  * Load the data named by a required flag and check it against the net's input/output sizes. With a net, the
  * memory of evaluating it on the data (util/memory.ts evaluatorBytes) is checked as soon as the row count is

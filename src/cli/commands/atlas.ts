@@ -8,6 +8,7 @@ import { printJson } from "../run.js";
 import { parseActivationName } from "../../nn/activations.js";
 import { canonicalLossName } from "../../nn/losses.js";
 import { outputOption } from "../output.js";
+import { DATA_HELP } from "../common.js";
 
 /** An output file's directory must exist and be writable (checked before any work). */
 export function checkOutputPath(flag: string, path: string | undefined): string {
@@ -33,7 +34,7 @@ export function register(program: Command): void {
   const atlas = program.command("atlas").description("landscape atlas: critical sets across widths with their embedding lineage (SQLite)");
   atlas.command("run")
     .description("discover critical points at each width (train, random, embed, descent) and store them as critical sets")
-    .option("--data <spec>", "data: .csv/.json file or spec such as grid:cos2x:20")
+    .option("--data <spec>", DATA_HELP)
     .option("--widths <range>", "widths m of the template, e.g. 1..4 or 1,2,3", "1..3")
     .option("--template <arch>", "architecture with one {m} hidden width", "1-{m}-1")
     .option("--activation <name>", "activation", "tanh")

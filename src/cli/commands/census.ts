@@ -2,7 +2,7 @@ import type { Command } from "commander";
 import { makeArch, parseWidths } from "../../nn/arch.js";
 import { runCensus, type CensusInit } from "../../optim/census.js";
 import { InputError } from "../../util/errors.js";
-import { dataFlag } from "../common.js";
+import { dataFlag, DATA_HELP } from "../common.js";
 import { progress } from "../progress.js";
 import { num } from "../args.js";
 import { printJson } from "../run.js";
@@ -22,7 +22,7 @@ export function register(program: Command): void {
     .option("--arch <widths>", "architecture, e.g. 1-3-1")
     .option("--activation <name>", "hidden activation", "tanh")
     .option("--loss <name>", "mse or cross-entropy", "mse")
-    .option("--data <spec>", "data: .csv/.json file or spec (e.g. grid:cos2x:20)")
+    .option("--data <spec>", DATA_HELP)
     .option("--seeds <n>", "number of seeds", "200")
     .option("--first-seed <n>", "first seed", "0")
     .option("--adam <steps>", "Adam steps per seed", "2000")

@@ -3,7 +3,7 @@ import { embeddingReport } from "../../analysis/embedding-check.js";
 import { embedVector } from "../../embed/apply.js";
 import { recoverEmbedding } from "../../embed/recover.js";
 import { InputError } from "../../util/errors.js";
-import { dataFlag, netFlag } from "../common.js";
+import { dataFlag, netFlag, DATA_HELP } from "../common.js";
 import { num } from "../args.js";
 import { printJson } from "../run.js";
 import { reportFlag, reportPoint, writePointReport } from "../report-flag.js";
@@ -20,7 +20,7 @@ export function register(program: Command): void {
     .description("check an embedding: output preservation, ‖∇R‖ narrow/wide, inertia measured and predicted (SPEC §2.9), irreversibility")
     .option("--narrow <file>", "narrow net")
     .option("--wide <file>", "wide net (from `embed`, or any T(π, β) of the narrow net)")
-    .option("--data <spec>", "data: .csv/.json file or spec")
+    .option("--data <spec>", DATA_HELP)
     .option("--allow-shifted-null", "accept null neurons when σ(0) ≠ 0")
     .option("--max-params <n>", "largest (wide) parameter count for the dense Hessian", "3000")
     .addOption(outputOption("--report <file.html>", "write an HTML report: narrow and wide net side by side (outputs, spectra with τ, inertia)", "html"))

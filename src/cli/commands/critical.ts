@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { saveNet } from "../../io/files.js";
 import { refineCritical } from "../../optim/refine.js";
-import { certificateJson, certificateText, dataFlag, netFlag, requireHessianMemory } from "../common.js";
+import { certificateJson, certificateText, dataFlag, netFlag, requireHessianMemory, DATA_HELP } from "../common.js";
 import { progress } from "../progress.js";
 import { num } from "../args.js";
 import { printJson } from "../run.js";
@@ -14,7 +14,7 @@ export function register(program: Command): void {
     .command("critical")
     .description("converge to the nearest critical point (minimum or saddle) and certify it: loss, ‖∇R‖, Hessian inertia")
     .option("--net <file>", "starting net")
-    .option("--data <spec>", "data: .csv/.json file or spec")
+    .option("--data <spec>", DATA_HELP)
     .option("--tol <g>", "target ‖∇R‖₂", "1e-12")
     .option("--max-iter <n>", "budget of Newton-type solver iterations (all stages)", "1000")
     .option("--no-embedding", "skip the embedding-aware reduction stage")

@@ -2,7 +2,7 @@ import type { Command } from "commander";
 import { densityReport } from "../../experiments/density-report.js";
 import { writeAtomic } from "../../io/files.js";
 import { hessianDensity } from "../../spectrum/hessian.js";
-import { dataFlag, netFlag, outputPathFlag } from "../common.js";
+import { dataFlag, netFlag, outputPathFlag, DATA_HELP } from "../common.js";
 import { num } from "../args.js";
 import { printJson } from "../run.js";
 import { outputOption } from "../output.js";
@@ -15,7 +15,7 @@ export function register(program: Command): void {
     .command("density")
     .description("Hessian spectral density by stochastic Lanczos quadrature on exact Hessian-vector products (no dense Hessian)")
     .option("--net <file>", "the net")
-    .option("--data <spec>", "data: .csv/.json file or spec")
+    .option("--data <spec>", DATA_HELP)
     .option("--probes <n>", "Rademacher probes", "10")
     .option("--steps <k>", "Lanczos steps per probe", "80")
     .option("--seed <n>", "seed of the probes", "0")

@@ -2,7 +2,7 @@ import type { Command } from "commander";
 import { certificate } from "../../optim/refine.js";
 import type { hessianInertiaEstimate } from "../../spectrum/hessian.js";
 import type { InertiaEstimate } from "../../spectrum/inertia-estimate.js";
-import { certificateJson, certificateText, dataFlag, netFlag, outputPathFlag, requireHessianMemory } from "../common.js";
+import { certificateJson, certificateText, dataFlag, netFlag, outputPathFlag, requireHessianMemory, DATA_HELP } from "../common.js";
 import { num } from "../args.js";
 import { progress } from "../progress.js";
 import { printJson } from "../run.js";
@@ -23,7 +23,7 @@ export function register(program: Command): void {
     .command("hessian")
     .description("exact Hessian of the loss at a net: inertia (n₋, n₀, n₊), zero tolerance, spectral gap, eigenvalues; --estimate: matrix-free inertia estimate with confidence intervals")
     .option("--net <file>", "the net")
-    .option("--data <spec>", "data: .csv/.json file or spec")
+    .option("--data <spec>", DATA_HELP)
     .option("--zero-tol <tau>", "absolute zero tolerance τ (default 100·‖H‖·P·ε; with --estimate: --relative-tol·‖H‖)")
     .option("--eigenvalues", "include all eigenvalues (and the exact gap; without it, above 500 parameters, the inertia comes from LDLᵀ counts and the gap from proved bounds)")
     .option("--estimate", "estimate the inertia from Hessian-vector products only (no P×P matrix): Chebyshev/Jackson step-function traces with Rademacher probes")

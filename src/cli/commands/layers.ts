@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { linearizationReport } from "../../depth/linearization.js";
-import { dataFlag, netFlag } from "../common.js";
+import { dataFlag, netFlag, DATA_HELP } from "../common.js";
 import { jsonBound, printJson } from "../run.js";
 
 /** `embedscape layers`: per hidden layer, the fraction of neurons linear on the data and their margins (SPEC §4.2). */
@@ -9,7 +9,7 @@ export function register(program: Command): void {
     .command("layers")
     .description("layer linearization per hidden layer: fraction of neurons acting linearly on the data and margins to the kinks")
     .option("--net <file>", "the net")
-    .option("--data <spec>", "data: .csv/.json file or spec")
+    .option("--data <spec>", DATA_HELP)
     .option("--neurons", "include every neuron (piece, margin) in the JSON")
     .option("--json", "print as JSON")
     .action((f: { net?: string; data?: string; neurons?: boolean; json?: boolean }) => {

@@ -6,7 +6,7 @@ import { checkLift, checkLiftOutputs } from "../../depth/checks.js";
 import { liftNet, liftedSetDimension } from "../../depth/lift.js";
 import { InputError } from "../../util/errors.js";
 import { criticalityStatus } from "../../analysis/criticality.js";
-import { dataFlag, netFlag } from "../common.js";
+import { dataFlag, netFlag, DATA_HELP } from "../common.js";
 import { num, realList } from "../args.js";
 import { printJson } from "../run.js";
 import { reportFlag, reportPoint, writePointReport } from "../report-flag.js";
@@ -29,7 +29,7 @@ export function register(program: Command): void {
     .command("lift")
     .description("insert a hidden layer that acts affinely on the training inputs (critical lifting, SPEC §4.2): same outputs, critical points stay critical")
     .option("--net <file>", "the shallower net θ_A")
-    .option("--data <spec>", "training data: .csv/.json file or spec")
+    .option("--data <spec>", `training ${DATA_HELP}`)
     .option("--after <q>", "insert after layer q (0 = right after the input, L−1 = right before the output)")
     .option("--width <m>", "width m′ of the inserted layer")
     .option("--margin <M>", "distance of every inserted pre-activation to the kinks", "1")

@@ -4,7 +4,7 @@ import { recoverEmbedding } from "../../embed/recover.js";
 import { landscapeSlice, linspace, type DirectionRequest } from "../../landscape/slice.js";
 import { sliceReport } from "../../report/pages/slice.js";
 import { InputError } from "../../util/errors.js";
-import { dataFlag, netFlag } from "../common.js";
+import { dataFlag, netFlag, DATA_HELP } from "../common.js";
 import { num } from "../args.js";
 import { printJson } from "../run.js";
 import { recordedEmbedding } from "./embed.js";
@@ -18,7 +18,7 @@ export function register(program: Command): void {
     .command("slice")
     .description("loss-landscape slices: 1-D interpolation between two nets, 1-D/2-D along filter-normalised random directions, lowest Hessian eigenvectors or an embedding's critical affine family")
     .option("--net <file>", "the net at the centre (t = 0)")
-    .option("--data <spec>", "data: .csv/.json file or spec")
+    .option("--data <spec>", DATA_HELP)
     .option("--to <file>", "a second net: the direction θ_B − θ (same as --dir toward)")
     .option("--dir <kind>", "an axis: random | hessian | family | toward (give it twice for a 2-D slice)", (v: string, acc: string[]) => [...acc, v], [] as string[])
     .option("--narrow <file>", "for --dir family: the narrow net the wide --net was embedded from")

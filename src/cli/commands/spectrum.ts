@@ -2,7 +2,7 @@ import type { Command } from "commander";
 import type { RitzPair } from "../../spectrum/lanczos.js";
 import { hessianExtremes } from "../../spectrum/hessian.js";
 import { InputError } from "../../util/errors.js";
-import { dataFlag, netFlag } from "../common.js";
+import { dataFlag, netFlag, DATA_HELP } from "../common.js";
 import { progress } from "../progress.js";
 import { num } from "../args.js";
 import { printJson } from "../run.js";
@@ -19,7 +19,7 @@ export function register(program: Command): void {
     .command("spectrum")
     .description("extreme Hessian eigenvalues by Lanczos on exact Hessian-vector products (no dense Hessian), with residuals ‖Hv − λv‖")
     .option("--net <file>", "the net")
-    .option("--data <spec>", "data: .csv/.json file or spec")
+    .option("--data <spec>", DATA_HELP)
     .option("--top <k>", "number of largest eigenvalues", "5")
     .option("--bottom <k>", "number of smallest (most negative) eigenvalues", "5")
     .option("--max-steps <m>", "Lanczos steps at most (memory: m vectors of P numbers; default max(200, 3(top+bottom)+60))")

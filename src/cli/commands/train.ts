@@ -13,7 +13,7 @@ import { optimizerSettings, TrainDivergedError, trainAsync, trainDiverged, type 
 import { InputError, quote } from "../../util/errors.js";
 import { readText } from "../../util/files.js";
 import { paramCountOf, requireMemory, trainingBytes } from "../../util/memory.js";
-import { netFlag, requireHessianMemory } from "../common.js";
+import { netFlag, requireHessianMemory, DATA_HELP } from "../common.js";
 import { outputOption } from "../output.js";
 import { progress } from "../progress.js";
 import { num } from "../args.js";
@@ -74,7 +74,7 @@ export function register(program: Command): void {
     .option("--activation <name>", "hidden activation: tanh, relu, leaky-relu[:slope], sigmoid, softplus, gelu, identity, hardtanh", "tanh")
     .option("--loss <name>", "mse or cross-entropy", "mse")
     .option("--net <file>", "start from this net instead of a random init")
-    .option("--data <spec>", "training data: .csv/.json file or spec (grid:cos2x:9, …); on --resume the checkpoint's by default")
+    .option("--data <spec>", `training ${DATA_HELP}; on --resume the checkpoint's by default`)
     .option("--steps <n>", "steps to reach in all (resumed ones included): full-batch steps, minibatch steps (not epochs), or accepted steps of the flow", "1000")
     .option("--optimizer <name>", "gd, adam or flow (gradient flow)", "adam")
     .option("--lr <rate>", "learning rate (default 1e-3 for adam, 1e-2 for gd; on --resume the checkpoint's; not with flow)")

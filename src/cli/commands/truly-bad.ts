@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { trulyBadAnalysis } from "../../analysis/truly-bad.js";
-import { dataFlag, netFlag } from "../common.js";
+import { dataFlag, netFlag, DATA_HELP } from "../common.js";
 import { num } from "../args.js";
 import { printJson } from "../run.js";
 import { reportFlag, writePointReport } from "../report-flag.js";
@@ -13,7 +13,7 @@ export function register(program: Command): void {
     .command("truly-bad")
     .description("test a critical point against the truly-bad necessary conditions N0–N3 and find a strict-saddle witness embedding")
     .option("--net <file>", "net at a critical point")
-    .option("--data <spec>", "data: .csv/.json file or spec")
+    .option("--data <spec>", DATA_HELP)
     .option("--direction", "include the witness eigenvector in the JSON")
     .option("--max-params <n>", "largest (wide) parameter count for the dense Hessian", "3000")
     .addOption(outputOption("--report <file.html>", "write an HTML report: data and output, spectrum with τ, the conditions N0–N3 and the witness", "html"))
