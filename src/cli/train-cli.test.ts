@@ -52,7 +52,7 @@ const theta = (file: string): number[] => JSON.parse(readFileSync(join(dir, file
 
 describe("train: minibatch SGD and gradient flow on the command line", () => {
   const sgdArgs = ["train", "--arch", "1-6-1", "--data", "grid:cos2x:23", "--optimizer", "adam", "--lr", "0.01", "--batch-size", "5", "--shuffle-seed", "4"];
-  const flowArgs = ["train", "--arch", "1-6-1", "--data", "grid:cos2x:23", "--optimizer", "flow", "--rtol", "1e-10", "--atol", "1e-12"];
+  const flowArgs = ["train", "--arch", "1-6-1", "--data", "grid:cos2x:23", "--optimizer", "flow", "--method", "ros2", "--rtol", "1e-10", "--atol", "1e-12"];
   let sgdCheckpoint = "", flowCheckpoint = "";
 
   it("minibatch: SIGTERM mid-run checkpoints (step, epoch, batch, batch size, seed); --resume equals the uninterrupted run bit for bit", async () => {
@@ -179,14 +179,14 @@ describe("train: minibatch SGD and gradient flow on the command line", () => {
     assert.ok(!existsSync(join(dir, "under.json")));
   });
 
-  it("flow to --t-end with dopri5 (and the method picked by P): the text line reports t, accepted/rejected steps, loss and ‖∇R‖", () => {
+  it("flow to --t-end with dopri5 (and the default method, dopri5): the text line reports t, accepted/rejected steps, loss and ‖∇R‖", () => {
     const r = cli(["train", "--arch", "1-3-1", "--data", "grid:cos2x:9", "--out", "dp.json", "--optimizer", "flow", "--method", "dopri5", "--t-end", "50"]);
     assert.equal(r.code, 0, r.err);
     assert.match(r.out, /^gradient flow \(dopri5\) to t = 50\.0000: \d+ accepted, \d+ rejected steps \(stopped: t-end\): loss [\d.]+e-?\d+, ‖∇R‖ [\d.]+e-?\d+ → dp\.json\n$/);
     const auto = cli(["train", "--arch", "1-3-1", "--data", "grid:cos2x:9", "--out", "auto.json", "--optimizer", "flow", "--steps", "30", "--json"]);
     assert.equal(auto.code, 0, auto.err);
     const j = JSON.parse(auto.out);
-    assert.deepEqual([j.flow.method, j.flow.accepted, j.steps, j.flow.tEnd, j.flow.reason], ["ros2", 30, 30, null, "max-accepted"]);
+    assert.deepEqual([j.flow.method, j.flow.accepted, j.steps, j.flow.tEnd, j.flow.reason], ["dopri5", 30, 30, null, "max-accepted"]);
     for (const k of ["out", "steps", "loss", "gradNorm", "optimizer", "diverged", "history"]) assert.ok(k in j, k);
   });
 });
