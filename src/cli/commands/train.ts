@@ -279,6 +279,35 @@ function interrupted(ctx: RunContext, sig: string | undefined, where: string): v
   process.exitCode = SIGNAL_EXIT[sig ?? "SIGINT"] ?? 130;
 }
 
+type Signals = ReturnType<typeof signals>;
+
+/** Exit 3 (ran but did not reach its goal): nothing written, the last checkpoint (if any) kept; `--json` still prints. */
+function notReached(ctx: RunContext, sig: Signals, message: string, json: Record<string, unknown>): void {
+  sig.off();
+  process.stderr.write(`embedscape: ${message}; nothing written to ${ctx.f.out}\n`);
+  if (ctx.f.json) printJson(json);
+  process.exitCode = 3;
+}
+
+/**
+ * The end of a run: interrupted → its checkpoint is written and the exit code says which signal (false); finished →
+ * the net is written and the checkpoint removed (true). The signal handlers are removed either way.
+ */
+function settle(ctx: RunContext, sig: Signals, interruptedAt: string | null, writeCheckpoint: () => void, net: Net): boolean {
+  try {
+    if (interruptedAt !== null) {
+      writeCheckpoint();
+      interrupted(ctx, sig.signal(), interruptedAt);
+      return false;
+    }
+    saveNet(ctx.f.out!, net);
+    rmSync(ctx.checkpointPath, { force: true });
+    return true;
+  } finally {
+    sig.off();
+  }
+}
+
 /** Full-batch or minibatch gd/adam. */
 async function runGradient(ctx: RunContext, settings: TrainSettings, resume: TrainState | undefined): Promise<void> {
   const { f, steps, every, checkpointPath, net, data } = ctx;
@@ -305,26 +334,12 @@ async function runGradient(ctx: RunContext, settings: TrainSettings, resume: Tra
       : await trainMinibatchAsync(net, data, { ...common, batchSize: B, shuffleSeed: settings.shuffleSeed, onStep: (s, loss) => bar.update(s + 1, { loss }) });
   } catch (e) {
     if (!(e instanceof TrainDivergedError)) throw e;
-    // exit 3 (ran but did not reach its goal): nothing written, the last checkpoint (if any) kept
-    sig.off();
-    process.stderr.write(`embedscape: ${e.message}; nothing written to ${f.out}\n`);
-    if (f.json) printJson({ out: null, diverged: true, steps: e.step, loss: String(e.loss), history: [], ...(B === undefined ? {} : { batchSize: B, shuffleSeed: settings.shuffleSeed }) });
-    process.exitCode = 3;
+    notReached(ctx, sig, e.message, { out: null, diverged: true, steps: e.step, loss: String(e.loss), history: [], ...(B === undefined ? {} : { batchSize: B, shuffleSeed: settings.shuffleSeed }) });
     return;
   } finally {
     bar.stop();
   }
-  try {
-    if (result.interrupted) {
-      save(result.net.theta, result.state);
-      interrupted(ctx, sig.signal(), `step ${result.state.step}`);
-      return;
-    }
-    saveNet(f.out!, result.net);
-    rmSync(checkpointPath, { force: true });
-  } finally {
-    sig.off();
-  }
+  if (!settle(ctx, sig, result.interrupted ? `step ${result.state.step}` : null, () => save(result.net.theta, result.state), result.net)) return;
   const final = result.history[result.history.length - 1];
   const summary = { out: f.out, steps: result.state.step, loss: final.loss, gradNorm: final.gradNorm, optimizer: result.state.optimizer };
   const diverged = result.history.length > 0 && trainDiverged(result.history[0].loss, final.loss);
@@ -370,26 +385,12 @@ async function runFlow(ctx: RunContext, settings: FlowSettings, resume: FlowStat
     });
   } catch (e) {
     if (!(e instanceof FlowFailedError)) throw e;
-    // exit 3 (ran but did not reach its goal): nothing written, the last checkpoint (if any) kept
-    sig.off();
-    process.stderr.write(`embedscape: ${e.message}; nothing written to ${f.out}\n`);
-    if (f.json) printJson({ out: null, diverged: e.kind === "diverged", steps: e.state.accepted, loss: e.loss, optimizer: "flow", history: [], flow: flowJson(e.state, settings, e.kind) });
-    process.exitCode = 3;
+    notReached(ctx, sig, e.message, { out: null, diverged: e.kind === "diverged", steps: e.state.accepted, loss: e.loss, optimizer: "flow", history: [], flow: flowJson(e.state, settings, e.kind) });
     return;
   } finally {
     bar.stop();
   }
-  try {
-    if (result.interrupted) {
-      save(result.net.theta, result.state);
-      interrupted(ctx, sig.signal(), `t = ${result.state.t} (${result.state.accepted} accepted steps)`);
-      return;
-    }
-    saveNet(f.out!, result.net);
-    rmSync(checkpointPath, { force: true });
-  } finally {
-    sig.off();
-  }
+  if (!settle(ctx, sig, result.interrupted ? `t = ${result.state.t} (${result.state.accepted} accepted steps)` : null, () => save(result.net.theta, result.state), result.net)) return;
   const first = result.history[0], final = result.history[result.history.length - 1];
   const diverged = trainDiverged(first.loss, final.loss);
   if (diverged) {
