@@ -1,21 +1,16 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, dirname } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { netToJson } from "../io/net-json.js";
 import { fixtureB, fixtureD } from "../nn/fixtures.js";
 import { formatDataCsv } from "../data/csv.js";
 import { findChromium, renderInChromium } from "../report/browser.js";
+import { runCli, type CliResult } from "../testing/cli.js";
 
-const MAIN = join(dirname(fileURLToPath(import.meta.url)), "main.js");
 const dir = mkdtempSync(join(tmpdir(), "embedscape-embed-"));
-const cli = (...args: string[]) => {
-  const r = spawnSync(process.execPath, [MAIN, ...args], { encoding: "utf8", cwd: dir, timeout: 120_000 });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-};
+const cli = (...args: string[]): CliResult => runCli(args, { cwd: dir });
 writeFileSync(join(dir, "d.json"), netToJson(fixtureD().net));
 writeFileSync(join(dir, "d.csv"), formatDataCsv(fixtureD().data));
 writeFileSync(join(dir, "b.json"), netToJson(fixtureB().net));

@@ -1,17 +1,12 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
+import { runCli, type CliResult } from "../testing/cli.js";
 
-const MAIN = join(dirname(fileURLToPath(import.meta.url)), "main.js");
 const dir = mkdtempSync(join(tmpdir(), "embedscape-sweep-cli-"));
-const cli = (...args: string[]) => {
-  const r = spawnSync(process.execPath, [MAIN, ...args], { encoding: "utf8", cwd: dir, timeout: 120_000 });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-};
+const cli = (...args: string[]): CliResult => runCli(args, { cwd: dir });
 
 test("CLI reproduce condensation --runs 2: a local sweep into its folder, resumable, counted by sweep status", () => {
   const args = ["reproduce", "condensation", "--widths", "1,3", "--runs", "2", "--steps", "60", "--cores", "2", "--sweep-dir", "s1", "--out", "c.html", "--json"];
